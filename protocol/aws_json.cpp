@@ -1,0 +1,90 @@
+#include "protocol/json.hpp"
+#include "protocol/wire_formats.hpp"
+
+namespace stratus::protocol {
+namespace {
+
+constexpr std::string_view kContentType = "application/x-amz-json-1.0";
+
+ApiError serialization_error(const std::string& message) {
+  return ApiError("SerializationException", message);
+}
+
+bool fits(const Shape& shape, const Value& v) {
+  switch (shape.type) {
+    case ShapeType::Structure: return v.is_object();
+    case ShapeType::List: return v.is_array();
+    case ShapeType::Map: return v.is_object();
+    case ShapeType::String:
+    case ShapeType::Blob: return v.is_string();
+    case ShapeType::Integer:
+    case ShapeType::Long: return v.is_int();
+    case ShapeType::Boolean: return v.is_bool();
+    case ShapeType::Float:
+    case ShapeType::Double:
+    case ShapeType::Timestamp: return v.is_number();
+  }
+  return false;
+}
+
+// Checks the JSON types against the model so that services can trust them.
+// Unknown members are ignored, as AWS does.
+void check_types(const Shape& shape, const Value& v, const std::string& path) {
+  if (v.is_null()) return;
+  if (!fits(shape, v)) throw serialization_error("Unexpected value type in payload at " + path);
+  if (shape.type == ShapeType::Structure) {
+    for (const auto& m : shape.members)
+      if (const Value* child = v.find(m.name)) check_types(*m.shape, *child, path + "." + m.name);
+  } else if (shape.type == ShapeType::List) {
+    for (const auto& e : v.as_array()) check_types(*shape.member.shape, e, path + "[]");
+  } else if (shape.type == ShapeType::Map) {
+    for (const auto& [k, e] : v.as_object()) check_types(*shape.value.shape, e, path + "." + k);
+  }
+}
+
+std::string type_prefix(const ServiceModel* model) {
+  return model ? "com.amazonaws." + model->service + "#" : std::string();
+}
+
+}  // namespace
+
+Value decode_json_input(std::string_view body, const Shape* input) {
+  if (body.empty()) return Value::object();
+  Value doc;
+  try {
+    doc = json::parse(body);
+  } catch (const json::ParseError&) {
+    throw serialization_error("Start of structure or map found where not expected.");
+  }
+  if (!doc.is_object()) throw serialization_error("Start of structure or map found where not expected.");
+  if (input) check_types(*input, doc, input->name);
+  return doc;
+}
+
+HttpResponse json_output(const ServiceModel&, const Value& output, std::string_view request_id) {
+  HttpResponse response;
+  response.body = output.is_null() ? "{}" : json::write(output);
+  response.set_header("Content-Type", std::string(kContentType));
+  response.set_header("x-amzn-RequestId", std::string(request_id));
+  return response;
+}
+
+HttpResponse json_error(const ServiceModel* model, const ApiError& error, std::string_view request_id) {
+  const Shape* shape = model ? model->error(error.code) : nullptr;
+  HttpResponse response;
+  response.status = shape ? shape->http_status : error.status;
+  Value body = Value::object();
+  body.set("__type", type_prefix(model) + error.code);
+  body.set("message", std::string(error.what()));
+  response.body = json::write(body);
+  response.set_header("Content-Type", std::string(kContentType));
+  response.set_header("x-amzn-RequestId", std::string(request_id));
+  if (model && model->query_compatible) {
+    bool sender = shape ? shape->sender_fault : error.sender;
+    response.set_header("x-amzn-query-error",
+                        (shape ? shape->error_code : error.code) + (sender ? ";Sender" : ";Receiver"));
+  }
+  return response;
+}
+
+}  // namespace stratus::protocol

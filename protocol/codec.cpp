@@ -1,0 +1,120 @@
+#include "protocol/codec.hpp"
+
+#include "protocol/form.hpp"
+#include "protocol/sigv4.hpp"
+#include "protocol/wire_formats.hpp"
+
+namespace stratus::protocol {
+namespace {
+
+std::optional<sigv4::Credential> credential_of(const HttpRequest& request, const form::Params* query) {
+  if (auto auth = request.header("Authorization"); !auth.empty()) return sigv4::parse_authorization(auth);
+  if (query) {
+    if (auto it = query->find("X-Amz-Credential"); it != query->end()) return sigv4::parse_scope(it->second);
+  }
+  return std::nullopt;
+}
+
+void check_required(const Operation& op, const Value& input) {
+  if (!op.input) return;
+  for (const auto& name : op.input->required) {
+    const Value* v = input.find(name);
+    if (!v || v->is_null()) throw missing_parameter(name);
+  }
+}
+
+Decoded failure(HttpResponse response) {
+  Decoded d;
+  d.error = std::move(response);
+  return d;
+}
+
+Decoded decode_json(const HttpRequest& request, const ModelRegistry& models, std::string_view request_id) {
+  std::string_view target = request.header("X-Amz-Target");
+  size_t dot = target.rfind('.');
+  const ServiceModel* model = dot == std::string_view::npos ? nullptr : models.by_target_prefix(target.substr(0, dot));
+  const Operation* op = model ? model->operation(target.substr(dot + 1)) : nullptr;
+  if (!op) {
+    return failure(json_error(model, ApiError("UnknownOperationException", "Unknown operation " + std::string(target)),
+                              request_id));
+  }
+  Call call;
+  call.wire = Wire::AwsJson;
+  call.model = model;
+  call.operation = op;
+  try {
+    call.input = decode_json_input(request.body, op->input);
+    check_required(*op, call.input);
+  } catch (const ApiError& e) {
+    return failure(json_error(model, e, request_id));
+  }
+  if (auto credential = credential_of(request, nullptr)) {
+    call.access_key = credential->access_key;
+    call.region = credential->region;
+  }
+  Decoded d;
+  d.call = std::move(call);
+  return d;
+}
+
+Decoded decode_query(form::Params params, const std::optional<sigv4::Credential>& credential,
+                     const ModelRegistry& models, std::string_view request_id) {
+  const std::string& action = params["Action"];
+  const ServiceModel* model = credential ? models.by_service(credential->service) : nullptr;
+  if (!model) model = models.by_operation(action);
+  const Operation* op = model ? model->operation(action) : nullptr;
+  if (!op) {
+    ApiError error = action.empty() ? ApiError("MissingAction", "Missing Action")
+                                    : ApiError("InvalidAction", "The action " + action + " is not valid for this endpoint.");
+    return failure(query_error(model, error, request_id));
+  }
+  Call call;
+  call.wire = Wire::AwsQuery;
+  call.model = model;
+  call.operation = op;
+  try {
+    call.input = decode_query_input(params, op->input);
+    check_required(*op, call.input);
+  } catch (const ApiError& e) {
+    return failure(query_error(model, e, request_id));
+  }
+  if (credential) {
+    call.access_key = credential->access_key;
+    call.region = credential->region;
+  }
+  Decoded d;
+  d.call = std::move(call);
+  return d;
+}
+
+bool is_form(const HttpRequest& request) {
+  return request.header("Content-Type").starts_with("application/x-www-form-urlencoded");
+}
+
+}  // namespace
+
+std::optional<Decoded> decode(const HttpRequest& request, const ModelRegistry& models, std::string_view request_id) {
+  if (!request.header("X-Amz-Target").empty()) return decode_json(request, models, request_id);
+
+  auto query = form::parse(request.query());
+  auto body = is_form(request) ? form::parse(request.body) : std::optional<form::Params>(form::Params{});
+  if (!query || !body) {
+    return failure(query_error(nullptr, ApiError("MalformedQueryString", "The query string is malformed."), request_id));
+  }
+  // Body parameters win over the query string's.
+  for (auto& [k, v] : *query) body->emplace(k, v);
+  if (!body->contains("Action")) return std::nullopt;
+  return decode_query(std::move(*body), credential_of(request, &*query), models, request_id);
+}
+
+HttpResponse encode_output(const Call& call, const Value& output, std::string_view request_id) {
+  return call.wire == Wire::AwsJson ? json_output(*call.model, output, request_id)
+                                    : query_output(*call.model, *call.operation, output, request_id);
+}
+
+HttpResponse encode_error(const Call& call, const ApiError& error, std::string_view request_id) {
+  return call.wire == Wire::AwsJson ? json_error(call.model, error, request_id)
+                                    : query_error(call.model, error, request_id);
+}
+
+}  // namespace stratus::protocol

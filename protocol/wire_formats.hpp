@@ -1,0 +1,25 @@
+#pragma once
+// The two wire formats behind codec.cpp. Internal to protocol/.
+#include <string_view>
+
+#include "protocol/api_error.hpp"
+#include "protocol/form.hpp"
+#include "protocol/http.hpp"
+#include "protocol/model.hpp"
+#include "protocol/value.hpp"
+
+namespace stratus::protocol {
+
+// awsJson 1.0/1.1. Decoding throws ApiError (SerializationException) for a body that
+// is not a JSON object or does not fit the operation's input shape.
+Value decode_json_input(std::string_view body, const Shape* input);
+HttpResponse json_output(const ServiceModel& model, const Value& output, std::string_view request_id);
+HttpResponse json_error(const ServiceModel* model, const ApiError& error, std::string_view request_id);
+
+// awsQuery. Decoding throws ApiError for values that do not fit their shapes.
+Value decode_query_input(const form::Params& params, const Shape* input);
+HttpResponse query_output(const ServiceModel& model, const Operation& op, const Value& output,
+                          std::string_view request_id);
+HttpResponse query_error(const ServiceModel* model, const ApiError& error, std::string_view request_id);
+
+}  // namespace stratus::protocol

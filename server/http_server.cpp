@@ -1,0 +1,211 @@
+#include "server/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include "server/router.hpp"
+
+namespace stratus {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 64 * 1024;
+
+class Session;
+
+// Live sessions, so that shutdown can close the idle ones.
+class SessionRegistry {
+ public:
+  void add(const std::shared_ptr<Session>& s) {
+    std::lock_guard lock(mutex_);
+    sessions_.insert(s);
+  }
+  void remove(const std::shared_ptr<Session>& s) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(s);
+  }
+  std::vector<std::shared_ptr<Session>> snapshot() {
+    std::lock_guard lock(mutex_);
+    return {sessions_.begin(), sessions_.end()};
+  }
+
+ private:
+  std::mutex mutex_;
+  std::set<std::shared_ptr<Session>> sessions_;
+};
+
+HttpRequest to_request(http::request<http::string_body>&& in) {
+  HttpRequest out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  for (const auto& field : in) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  out.body = std::move(in.body());
+  return out;
+}
+
+http::response<http::string_body> to_beast(HttpResponse&& in, unsigned version, bool keep_alive) {
+  http::response<http::string_body> out{static_cast<http::status>(in.status), version};
+  for (auto& [name, value] : in.headers) out.set(name, value);
+  out.body() = std::move(in.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+// One connection: reads a request, hands it to the router, writes the answer, repeats.
+// Kept alive by its own pending operations, as in the Beast examples.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const Config& config, Router& router, SessionRegistry& registry)
+      : stream_(std::move(socket)), config_(config), router_(router), registry_(registry) {}
+
+  void start() {
+    registry_.add(shared_from_this());
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  // Closes now when waiting for a request; otherwise after the current answer.
+  void stop() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->stopping_ = true;
+      if (!self->busy_) self->stream_.socket().close();
+    });
+  }
+
+ private:
+  void read() {
+    if (stopping_) return close();
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(config_.max_body_bytes);
+    stream_.expires_after(std::chrono::seconds(config_.idle_timeout_s));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      HttpResponse r;
+      r.status = ec == http::error::body_limit ? 413 : 431;
+      r.body = ec == http::error::body_limit ? "Request body too large" : "Request headers too large";
+      return write(std::move(r), false);
+    }
+    if (ec == http::error::bad_target || ec == http::error::bad_method || ec == http::error::bad_field ||
+        ec == http::error::bad_value || ec == http::error::bad_version) {
+      HttpResponse r;
+      r.status = 400;
+      r.body = "Malformed HTTP request";
+      return write(std::move(r), false);
+    }
+    if (ec) return close();
+    busy_ = true;
+    auto request = parser_->release();
+    unsigned version = request.version();
+    bool keep_alive = request.keep_alive();
+    stream_.expires_never();
+    router_.handle(to_request(std::move(request)),
+                   [self = shared_from_this(), version, keep_alive](HttpResponse response) {
+                     asio::post(self->stream_.get_executor(),
+                                [self, version, keep_alive, response = std::move(response)]() mutable {
+                                  self->version_ = version;
+                                  self->write(std::move(response), keep_alive);
+                                });
+                   });
+  }
+
+  void write(HttpResponse response, bool keep_alive) {
+    busy_ = true;
+    keep_alive = keep_alive && !stopping_;
+    auto message = std::make_shared<http::response<http::string_body>>(to_beast(std::move(response), version_, keep_alive));
+    stream_.expires_after(std::chrono::seconds(config_.idle_timeout_s));
+    http::async_write(stream_, *message,
+                      [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
+                        self->busy_ = false;
+                        if (ec || !keep_alive) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+    registry_.remove(shared_from_this());
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const Config& config_;
+  Router& router_;
+  SessionRegistry& registry_;
+  unsigned version_ = 11;
+  bool busy_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(asio::io_context& io, const Config& config, Router& router)
+      : io(io), acceptor(asio::make_strand(io)), config(config), router(router) {}
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (ec) {
+        spdlog::warn("accept failed: {}", ec.message());
+      } else {
+        socket.set_option(tcp::no_delay(true));
+        std::make_shared<Session>(std::move(socket), self->config, self->router, self->sessions)->start();
+      }
+      self->accept();
+    });
+  }
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  const Config& config;
+  Router& router;
+  SessionRegistry sessions;
+};
+
+HttpServer::HttpServer(asio::io_context& io, const Config& config, Router& router)
+    : impl_(std::make_shared<Impl>(io, config, router)) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::start() {
+  tcp::endpoint endpoint(asio::ip::make_address(impl_->config.host), static_cast<unsigned short>(impl_->config.port));
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  impl_->accept();
+}
+
+unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpServer::stop() {
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  for (auto& session : impl_->sessions.snapshot()) session->stop();
+}
+
+}  // namespace stratus

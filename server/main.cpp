@@ -1,0 +1,89 @@
+// stratus: one process, every service, the real AWS wire protocols.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "protocol/model.hpp"
+#include "server/config.hpp"
+#include "server/http_server.hpp"
+#include "server/logging.hpp"
+#include "server/router.hpp"
+#include "server/timers.hpp"
+#include "services/sqs/sqs_service.hpp"
+#include "storage/database.hpp"
+
+namespace {
+
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+std::unique_ptr<stratus::storage::Database> open_storage(const stratus::Config& config) {
+  if (config.ephemeral) return stratus::storage::Database::ephemeral();
+  return stratus::storage::Database::open(config.data_dir);
+}
+
+int run(const stratus::Config& config) {
+  auto started = std::chrono::steady_clock::now();
+  boost::asio::io_context io(config.threads);
+  auto db = open_storage(config);
+  stratus::AsioScheduler scheduler(io);
+  stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
+  router.add_service(std::make_unique<stratus::sqs::SqsService>(*db, scheduler));
+
+  stratus::HttpServer server(io, config, router);
+  server.start();
+
+  boost::asio::steady_timer deadline(io);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: finishing in-flight requests", signal);
+    server.stop();
+    router.shutdown();
+    deadline.expires_after(kShutdownGrace);
+    deadline.async_wait([&](const boost::system::error_code& timer_ec) {
+      if (!timer_ec) {
+        spdlog::warn("shutdown grace period over; closing remaining connections");
+        io.stop();
+      }
+    });
+  });
+
+  auto ready_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  spdlog::info("stratus {} listening on {}:{} ({}, {} threads, ready in {} us)", STRATUS_VERSION, config.host,
+               server.port(), config.ephemeral ? "ephemeral" : "data in " + config.data_dir, config.threads,
+               ready_us.count());
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  // The main thread runs until no work is left: no listener, no session, no timer.
+  io.run();
+  // A finished run() on one thread leaves the others running the remaining handlers.
+  for (auto& t : threads) t.join();
+  (void)deadline.cancel();
+  db->flush();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = stratus::parse_config(argc, argv);
+  if (!parsed.config) return parsed.exit_code;
+  if (!stratus::setup_logging(parsed.config->log_level)) {
+    std::cerr << "stratus: unknown log level " << parsed.config->log_level << "\n";
+    return 2;
+  }
+  try {
+    return run(*parsed.config);
+  } catch (const std::exception& e) {
+    spdlog::error("fatal: {}", e.what());
+    return 1;
+  }
+}

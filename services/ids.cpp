@@ -1,0 +1,30 @@
+#include "services/ids.hpp"
+
+#include <chrono>
+#include <random>
+
+namespace stratus::ids {
+
+std::string uuid() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::uint64_t hi = random(), lo = random();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+  static const char* digits = "0123456789abcdef";
+  std::string out(36, '-');
+  int pos = 0;
+  for (int i = 0; i < 32; ++i) {
+    if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
+    std::uint64_t word = i < 16 ? hi : lo;
+    int shift = 60 - 4 * (i % 16);
+    out[pos++] = digits[(word >> shift) & 15];
+  }
+  return out;
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace stratus::ids

@@ -1,0 +1,52 @@
+#include "services/input.hpp"
+
+namespace stratus::input {
+namespace {
+
+const Value* present(const Value& input, std::string_view name) {
+  const Value* v = input.find(name);
+  return v && !v->is_null() ? v : nullptr;
+}
+
+}  // namespace
+
+const std::string& required_string(const Value& input, std::string_view name) {
+  const Value* v = present(input, name);
+  if (!v || !v->is_string()) throw missing_parameter(std::string(name));
+  return v->as_string();
+}
+
+std::optional<std::string> optional_string(const Value& input, std::string_view name) {
+  const Value* v = present(input, name);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) throw invalid_parameter("Value for parameter " + std::string(name) + " is invalid.");
+  return v->as_string();
+}
+
+std::optional<std::int64_t> optional_int(const Value& input, std::string_view name) {
+  const Value* v = present(input, name);
+  if (!v) return std::nullopt;
+  if (!v->is_int()) throw invalid_parameter("Value for parameter " + std::string(name) + " is invalid.");
+  return v->as_int();
+}
+
+std::optional<bool> optional_bool(const Value& input, std::string_view name) {
+  const Value* v = present(input, name);
+  if (!v) return std::nullopt;
+  if (!v->is_bool()) throw invalid_parameter("Value for parameter " + std::string(name) + " is invalid.");
+  return v->as_bool();
+}
+
+const Array& list(const Value& input, std::string_view name) {
+  static const Array empty;
+  const Value* v = present(input, name);
+  return v && v->is_array() ? v->as_array() : empty;
+}
+
+const Object& map(const Value& input, std::string_view name) {
+  static const Object empty;
+  const Value* v = present(input, name);
+  return v && v->is_object() ? v->as_object() : empty;
+}
+
+}  // namespace stratus::input

@@ -1,0 +1,61 @@
+// ReceiveMessage with WaitTimeSeconds: a waiter per call, woken by a send to its queue
+// or by a timer at the earlier of its deadline and the next message becoming visible.
+#include <algorithm>
+
+#include "services/ids.hpp"
+#include "services/sqs/sqs_service.hpp"
+
+namespace stratus::sqs {
+
+void SqsService::arm(const std::shared_ptr<Waiter>& waiter) {
+  std::int64_t now = ids::now_ms();
+  std::int64_t at = waiter->deadline_ms;
+  if (std::int64_t next = waiter->queue->next_visible_ms(); next > 0) at = std::min(at, next);
+  std::weak_ptr<Waiter> weak = waiter;
+  waiter->timer = scheduler_.after(std::chrono::milliseconds(std::max<std::int64_t>(at - now, 0)), [this, weak] {
+    if (auto w = weak.lock()) on_waiter_timer(w);
+  });
+}
+
+void SqsService::on_waiter_timer(const std::shared_ptr<Waiter>& waiter) {
+  std::lock_guard lock(mutex_);
+  if (waiter->done) return;
+  Value result = receive_now(*waiter->queue, waiter->options);
+  if (result.find("Messages") || ids::now_ms() >= waiter->deadline_ms) {
+    finish_waiter(waiter, std::move(result));
+  } else {
+    arm(waiter);
+  }
+}
+
+void SqsService::wake_waiters(Queue& queue) {
+  std::int64_t now = ids::now_ms();
+  while (!queue.waiters.empty()) {
+    auto waiter = queue.waiters.front();
+    if (queue.receivable(1).empty()) {
+      // Nothing to hand out now (e.g. a delayed message): make every timer reconsider.
+      if (queue.next_visible_ms() > 0 && queue.next_visible_ms() > now) {
+        for (auto& w : queue.waiters) arm(w);
+      }
+      return;
+    }
+    Value result = receive_now(queue, waiter->options);
+    if (!result.find("Messages")) return;
+    finish_waiter(waiter, std::move(result));
+  }
+}
+
+void SqsService::finish_waiter(const std::shared_ptr<Waiter>& waiter, Value result) {
+  waiter->done = true;
+  waiter->timer.reset();
+  auto& list = waiter->queue->waiters;
+  list.erase(std::remove(list.begin(), list.end(), waiter), list.end());
+  Reply reply = std::move(waiter->reply);
+  reply(std::move(result));
+}
+
+void SqsService::finish_all_waiters(Queue& queue) {
+  while (!queue.waiters.empty()) finish_waiter(queue.waiters.front(), Value::object());
+}
+
+}  // namespace stratus::sqs

@@ -1,0 +1,33 @@
+#pragma once
+// SQS's tables: every change to a queue or message is written through here, and the
+// whole state is read back at start-up.
+#include <functional>
+#include <memory>
+
+#include "services/sqs/message.hpp"
+#include "services/sqs/queue.hpp"
+#include "storage/database.hpp"
+
+namespace stratus::sqs {
+
+class SqsStore {
+ public:
+  explicit SqsStore(storage::Database& db);
+
+  // Calls `on_queue` for every stored queue, with its messages restored.
+  void load(const std::function<void(std::unique_ptr<Queue>)>& on_queue);
+
+  void save_queue(const Queue& queue);
+  void delete_queue(std::int64_t queue_id);
+  void insert_message(std::int64_t queue_id, const Message& message);
+  // Receive count, visibility and receipt of a message already stored.
+  void update_message(std::int64_t queue_id, const Message& message);
+  void delete_message(std::int64_t queue_id, std::uint64_t seq);
+  void purge(std::int64_t queue_id);
+  void clear();
+
+ private:
+  storage::Database& db_;
+};
+
+}  // namespace stratus::sqs

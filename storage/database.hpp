@@ -1,0 +1,70 @@
+#pragma once
+// The durable store: one SQLite database in WAL mode under the data directory, owned by
+// a writer thread that commits many requests' changes in one transaction (group
+// commit). A request's response waits in when_durable() until its changes are
+// committed, so a success answer survives kill -9.
+//
+// Ephemeral mode keeps no database at all: services hold their state in memory anyway,
+// so writes are dropped and every change is "durable" at once.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "storage/statement.hpp"
+
+namespace stratus::storage {
+
+using WriteOp = std::function<void(Connection&)>;
+// Called once the changes enqueued before it are committed (ok) or failed to commit.
+using DurableCallback = std::function<void(bool ok)>;
+
+class Database {
+ public:
+  static std::unique_ptr<Database> open(const std::filesystem::path& data_dir);
+  static std::unique_ptr<Database> ephemeral();
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  bool is_ephemeral() const { return connection_ == nullptr; }
+
+  // Brings a component's tables to the newest schema: steps[i] moves version i to i+1.
+  void migrate(std::string_view component, const std::vector<std::string_view>& steps);
+  // Runs `read` on the connection now (start-up loading); nothing when ephemeral.
+  void read(const std::function<void(Connection&)>& read);
+
+  void write(WriteOp op);
+  void when_durable(DurableCallback done);
+  // Blocks until everything written so far is committed.
+  void flush();
+
+ private:
+  explicit Database(std::unique_ptr<Connection> connection);
+  void run_writer();
+  bool commit(std::vector<WriteOp>& batch);
+
+  std::unique_ptr<Connection> connection_;
+  std::mutex connection_mutex_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<WriteOp> pending_;
+  struct Waiter {
+    std::uint64_t sequence;
+    DurableCallback done;
+  };
+  std::deque<Waiter> waiters_;
+  std::uint64_t enqueued_ = 0;
+  std::uint64_t committed_ = 0;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace stratus::storage
