@@ -98,7 +98,11 @@ Value decode_structure(const form::Params& params, const Shape& shape, const std
     std::string probe = flattened_list && !m.shape->member.location_name.empty()
                             ? replace_last_component(name, m.shape->member.location_name)
                             : name;
-    if (!has_prefix(params, probe)) continue;
+    if (!has_prefix(params, probe)) {
+      // An empty list travels as "Name=".
+      if (m.shape->type == ShapeType::List && params.contains(name)) object.set(m.name, Value::array());
+      continue;
+    }
     if (m.shape->type == ShapeType::List) {
       object.set(m.name, decode_list(params, *m.shape, m, name));
     } else if (m.shape->type == ShapeType::Map) {

@@ -36,6 +36,7 @@ MemberRef member_ref(ServiceModel& model, std::string name, const Value& ref) {
   m.name = std::move(name);
   m.shape = &model.shapes.at(string_of(ref, "shape"));
   m.location_name = string_of(ref, "locationName");
+  if (m.location_name.empty()) m.location_name = m.shape->location_name;
   m.flattened = bool_of(ref, "flattened") || m.shape->flattened;
   return m;
 }

@@ -149,7 +149,7 @@ MessageAttributes select_attributes(const MessageAttributes& attributes, const s
   for (const auto& [name, a] : attributes) {
     for (const auto& wanted : names) {
       bool match = wanted == "All" || wanted == ".*" || wanted == name ||
-                   (wanted.ends_with(".*") && name.starts_with(wanted.substr(0, wanted.size() - 1)));
+                   (wanted.ends_with(".*") && name.starts_with(wanted.substr(0, wanted.size() - 2)));
       if (match) {
         selected.emplace(name, a);
         break;

@@ -230,7 +230,9 @@ Value SqsService::enqueue(const RequestContext& ctx, Queue& queue, const Value& 
   m.visible_at_ms = delay_s > 0 ? now + delay_s * 1000 : 0;
   if (queue.fifo()) {
     m.sequence_number = queue.next_sequence_number();
-    queue.remember_deduplication(dedup_key, {now + kDeduplicationWindowMs, m.id, m.sequence_number});
+    Queue::Deduplicated entry{now + kDeduplicationWindowMs, m.id, m.sequence_number};
+    store_.save_deduplication(queue.id(), dedup_key, entry);
+    queue.remember_deduplication(dedup_key, std::move(entry));
     result.set("SequenceNumber", m.sequence_number);
   }
   result.set("MessageId", m.id);
@@ -310,6 +312,10 @@ void SqsService::move_to_dead_letter_queue(Queue& source, Queue& target, std::ui
 Value SqsService::receive_now(Queue& queue, const ReceiveOptions& options) {
   std::int64_t now = ids::now_ms();
   expire(queue, now);
+  bool track_attempt = queue.fifo() && !options.attempt_id.empty();
+  if (track_attempt) {
+    if (const auto* seqs = queue.attempt(options.attempt_id, now)) return repeat_attempt(queue, *seqs, options);
+  }
   Queue* dead_letter = queue.config.max_receive_count > 0 ? find_queue_by_arn(queue.config.dead_letter_arn) : nullptr;
   Value messages = Value::array();
   while (messages.as_array().size() < options.max_messages) {
@@ -326,6 +332,22 @@ Value SqsService::receive_now(Queue& queue, const ReceiveOptions& options) {
       store_.update_message(queue.id(), m);
       messages.push(message_to_value(queue, m, options));
     }
+  }
+  if (track_attempt) {
+    std::vector<std::uint64_t> seqs;
+    for (const auto& m : messages.as_array()) seqs.push_back(queue.find_by_id(m.find("MessageId")->as_string())->seq);
+    queue.remember_attempt(options.attempt_id, std::move(seqs), now + kDeduplicationWindowMs);
+  }
+  Value result = Value::object();
+  if (!messages.as_array().empty()) result.set("Messages", std::move(messages));
+  return result;
+}
+
+Value SqsService::repeat_attempt(Queue& queue, const std::vector<std::uint64_t>& seqs, const ReceiveOptions& options) {
+  Value messages = Value::array();
+  for (auto seq : seqs) {
+    const Message* m = queue.find(seq);
+    if (m && m->in_flight) messages.push(message_to_value(queue, *m, options));
   }
   Value result = Value::object();
   if (!messages.as_array().empty()) result.set("Messages", std::move(messages));
@@ -352,8 +374,12 @@ void SqsService::receive_message(const RequestContext& ctx, const Value& input, 
 void SqsService::delete_by_receipt(Queue& queue, const std::string& receipt_handle) {
   Receipt receipt = parse_receipt_handle(queue, receipt_handle);
   Message* m = queue.find_by_id(receipt.message_id);
-  // A stale handle of a FIFO message that was received again deletes nothing, as in AWS.
-  if (!m || (queue.fifo() && m->receipt != receipt.nonce)) return;
+  if (!m) return;
+  // A FIFO message's handle expires with its visibility timeout; a standard queue's
+  // older handles still delete.
+  if (queue.fifo() && (m->receipt != receipt.nonce || !m->in_flight))
+    throw invalid_parameter("Value " + receipt_handle +
+                            " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
   auto seq = m->seq;
   queue.remove(seq);
   store_.delete_message(queue.id(), seq);

@@ -132,7 +132,7 @@ Value SqsService::cancel_message_move_task(const RequestContext&, const Value& i
   if (it == move_tasks_.end()) throw ApiError("ResourceNotFoundException", "Task does not exist.");
   MoveTask& task = **it;
   if (task.status != "RUNNING")
-    throw ApiError("UnsupportedOperation", "Only active tasks can be cancelled.");
+    throw ApiError("ResourceNotFoundException", "Only active tasks can be cancelled.");
   task.status = "CANCELLED";
   task.timer.reset();
   Value result = Value::object();

@@ -23,6 +23,10 @@ const std::vector<std::string_view> kMigrations = {
          dead_letter_source_arn TEXT NOT NULL,
          group_id TEXT NOT NULL, dedup_id TEXT NOT NULL, sequence_number TEXT NOT NULL,
          PRIMARY KEY (queue_id, seq)) WITHOUT ROWID;)",
+    R"(CREATE TABLE sqs_deduplication (
+         queue_id INTEGER NOT NULL, key TEXT NOT NULL,
+         message_id TEXT NOT NULL, sequence_number TEXT NOT NULL, expires_ms INTEGER NOT NULL,
+         PRIMARY KEY (queue_id, key)) WITHOUT ROWID;)",
 };
 
 std::string map_to_json(const std::map<std::string, std::string>& map) {
@@ -33,13 +37,15 @@ std::string map_to_json(const std::map<std::string, std::string>& map) {
 
 std::map<std::string, std::string> map_from_json(const std::string& text) {
   std::map<std::string, std::string> map;
-  for (const auto& [k, v] : json::parse(text).as_object()) map[k] = v.as_string();
+  Value doc = json::parse(text);
+  for (const auto& [k, v] : doc.as_object()) map[k] = v.as_string();
   return map;
 }
 
 MessageAttributes attributes_from_json(const std::string& text) {
   MessageAttributes attributes;
-  for (const auto& [name, v] : json::parse(text).as_object()) {
+  Value doc = json::parse(text);
+  for (const auto& [name, v] : doc.as_object()) {
     MessageAttribute a;
     a.data_type = v.find("DataType")->as_string();
     if (const Value* b = v.find("BinaryValue"))
@@ -98,6 +104,12 @@ void SqsStore::load(const std::function<void(std::unique_ptr<Queue>)>& on_queue)
       auto it = queues.find(m.column_int(0));
       if (it != queues.end()) it->second->restore(read_message(m));
     }
+    auto& d = c.prepared("SELECT queue_id, key, message_id, sequence_number, expires_ms FROM sqs_deduplication");
+    while (d.step()) {
+      auto it = queues.find(d.column_int(0));
+      if (it != queues.end())
+        it->second->remember_deduplication(d.column_text(1), {d.column_int(4), d.column_text(2), d.column_text(3)});
+    }
     for (auto& [id, queue] : queues) on_queue(std::move(queue));
   });
 }
@@ -125,6 +137,7 @@ void SqsStore::save_queue(const Queue& queue) {
 void SqsStore::delete_queue(std::int64_t queue_id) {
   db_.write([queue_id](storage::Connection& c) {
     c.prepared("DELETE FROM sqs_messages WHERE queue_id = ?").bind(1, queue_id).run();
+    c.prepared("DELETE FROM sqs_deduplication WHERE queue_id = ?").bind(1, queue_id).run();
     c.prepared("DELETE FROM sqs_queues WHERE id = ?").bind(1, queue_id).run();
   });
 }
@@ -154,6 +167,24 @@ void SqsStore::insert_message(std::int64_t queue_id, const Message& message) {
         .bind(15, m.group_id)
         .bind(16, m.dedup_id)
         .bind(17, m.sequence_number)
+        .run();
+  });
+}
+
+void SqsStore::save_deduplication(std::int64_t queue_id, const std::string& key, const Queue::Deduplicated& entry) {
+  db_.write([queue_id, key, entry](storage::Connection& c) {
+    c.prepared("DELETE FROM sqs_deduplication WHERE queue_id = ? AND expires_ms < ?")
+        .bind(1, queue_id)
+        .bind(2, entry.expires_ms - 300000)
+        .run();
+    c.prepared(
+         "INSERT OR REPLACE INTO sqs_deduplication (queue_id, key, message_id, sequence_number, expires_ms) "
+         "VALUES (?, ?, ?, ?, ?)")
+        .bind(1, queue_id)
+        .bind(2, key)
+        .bind(3, entry.message_id)
+        .bind(4, entry.sequence_number)
+        .bind(5, entry.expires_ms)
         .run();
   });
 }
@@ -191,6 +222,7 @@ void SqsStore::purge(std::int64_t queue_id) {
 void SqsStore::clear() {
   db_.write([](storage::Connection& c) {
     c.exec("DELETE FROM sqs_messages");
+    c.exec("DELETE FROM sqs_deduplication");
     c.exec("DELETE FROM sqs_queues");
   });
 }

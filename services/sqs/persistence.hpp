@@ -21,6 +21,7 @@ class SqsStore {
   void delete_queue(std::int64_t queue_id);
   void insert_message(std::int64_t queue_id, const Message& message);
   // Receive count, visibility and receipt of a message already stored.
+  void save_deduplication(std::int64_t queue_id, const std::string& key, const Queue::Deduplicated& entry);
   void update_message(std::int64_t queue_id, const Message& message);
   void delete_message(std::int64_t queue_id, std::uint64_t seq);
   void purge(std::int64_t queue_id);

@@ -166,6 +166,21 @@ void Queue::remember_deduplication(std::string key, Deduplicated entry) {
   dedup_[std::move(key)] = std::move(entry);
 }
 
+void Queue::remember_attempt(const std::string& attempt_id, std::vector<std::uint64_t> seqs, std::int64_t expires_ms) {
+  if (attempts_.size() > 10000) std::erase_if(attempts_, [&](const auto& e) { return e.second.expires_ms <= expires_ms - 300000; });
+  attempts_[attempt_id] = {expires_ms, std::move(seqs)};
+}
+
+const std::vector<std::uint64_t>* Queue::attempt(const std::string& attempt_id, std::int64_t now_ms) {
+  auto it = attempts_.find(attempt_id);
+  if (it == attempts_.end()) return nullptr;
+  if (it->second.expires_ms <= now_ms) {
+    attempts_.erase(it);
+    return nullptr;
+  }
+  return &it->second.seqs;
+}
+
 std::string Queue::next_sequence_number() {
   char buffer[24];
   std::snprintf(buffer, sizeof buffer, "%020llu", static_cast<unsigned long long>(++fifo_sequence_));

@@ -78,6 +78,10 @@ class Queue {
   void remember_deduplication(std::string key, Deduplicated entry);
   std::string next_sequence_number();
 
+  // FIFO ReceiveRequestAttemptId: a retried receive gets the same messages back.
+  void remember_attempt(const std::string& attempt_id, std::vector<std::uint64_t> seqs, std::int64_t expires_ms);
+  const std::vector<std::uint64_t>* attempt(const std::string& attempt_id, std::int64_t now_ms);
+
  private:
   void hide(Message& m);
   void make_ready(Message& m);
@@ -90,6 +94,11 @@ class Queue {
   std::unordered_map<std::string, std::uint64_t> by_id_;
   std::unordered_map<std::string, int> groups_in_flight_;
   std::unordered_map<std::string, Deduplicated> dedup_;
+  struct Attempt {
+    std::int64_t expires_ms;
+    std::vector<std::uint64_t> seqs;
+  };
+  std::unordered_map<std::string, Attempt> attempts_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t fifo_sequence_ = 0;
 };

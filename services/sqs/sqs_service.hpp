@@ -96,6 +96,7 @@ class SqsService : public Service {
   // Messages
   Value enqueue(const RequestContext& context, Queue& queue, const Value& entry);
   Value receive_now(Queue& queue, const ReceiveOptions& options);
+  Value repeat_attempt(Queue& queue, const std::vector<std::uint64_t>& seqs, const ReceiveOptions& options);
   Value message_to_value(const Queue& queue, const Message& m, const ReceiveOptions& options) const;
   void move_to_dead_letter_queue(Queue& source, Queue& target, std::uint64_t seq);
   void delete_by_receipt(Queue& queue, const std::string& receipt_handle);
