@@ -16,6 +16,9 @@ import botocore
 NEW = os.path.join(os.path.dirname(botocore.__file__), "data")
 OLD = "/usr/lib/python3/dist-packages/botocore/data"
 SERVICES = {"sqs": "2012-11-05"}
+# HTTP statuses the AWS API reference documents for errors whose model has none.
+ERROR_STATUS = {"sqs": {"ReceiptHandleIsInvalid": 404, "ResourceNotFoundException": 404,
+                        "InvalidAddress": 404, "InvalidSecurity": 403}}
 KEEP_METADATA = ("apiVersion", "protocol", "jsonVersion", "targetPrefix", "xmlNamespace",
                  "endpointPrefix", "serviceId", "signingName", "awsQueryCompatible")
 
@@ -72,6 +75,9 @@ def build(service, version):
             wrapper = (old_op or {}).get("output", {}).get("resultWrapper")
             if "output" in op:
                 op["output"]["resultWrapper"] = wrapper or op_name + "Result"
+    for shape_name, status in ERROR_STATUS.get(service, {}).items():
+        shape = model["shapes"][shape_name]
+        shape.setdefault("error", {"senderFault": True})["httpStatusCode"] = status
     model["metadata"] = {k: v for k, v in model["metadata"].items() if k in KEEP_METADATA}
     for op in model["operations"].values():
         for key in ("documentation", "http", "authtype", "auth", "endpoint", "httpChecksum",

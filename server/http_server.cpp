@@ -37,6 +37,10 @@ class SessionRegistry {
     std::lock_guard lock(mutex_);
     sessions_.erase(s);
   }
+  std::size_t size() {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+  }
   std::vector<std::shared_ptr<Session>> snapshot() {
     std::lock_guard lock(mutex_);
     return {sessions_.begin(), sessions_.end()};
@@ -197,6 +201,8 @@ void HttpServer::start() {
   acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->accept();
 }
+
+std::size_t HttpServer::open_connections() const { return impl_->sessions.size(); }
 
 unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The HTTP/1.1 listener and its sessions (Boost.Beast stays inside http_server.cpp).
+#include <cstddef>
 #include <memory>
 
 #include "server/config.hpp"
@@ -23,6 +24,8 @@ class HttpServer {
   unsigned short port() const;
   // Stops accepting and closes idle connections; busy ones close after answering.
   void stop();
+  // Connections still open (after stop(): those still finishing an answer).
+  std::size_t open_connections() const;
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -21,6 +22,7 @@
 namespace {
 
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
+constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 
 std::unique_ptr<stratus::storage::Database> open_storage(const stratus::Config& config) {
   if (config.ephemeral) return stratus::storage::Database::ephemeral();
@@ -38,20 +40,30 @@ int run(const stratus::Config& config) {
   stratus::HttpServer server(io, config, router);
   server.start();
 
-  boost::asio::steady_timer deadline(io);
+  // After a signal: stop accepting, answer pending long polls, then poll until the
+  // last connection has its answer (or the grace period is over) and stop the loop.
+  boost::asio::steady_timer poll(io);
+  std::chrono::steady_clock::time_point give_up;
+  std::function<void()> wait_for_connections = [&] {
+    poll.expires_after(kShutdownPoll);
+    poll.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (server.open_connections() == 0 || std::chrono::steady_clock::now() > give_up) {
+        if (server.open_connections() > 0) spdlog::warn("shutdown grace period over; closing remaining connections");
+        io.stop();
+        return;
+      }
+      wait_for_connections();
+    });
+  };
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: finishing in-flight requests", signal);
     server.stop();
     router.shutdown();
-    deadline.expires_after(kShutdownGrace);
-    deadline.async_wait([&](const boost::system::error_code& timer_ec) {
-      if (!timer_ec) {
-        spdlog::warn("shutdown grace period over; closing remaining connections");
-        io.stop();
-      }
-    });
+    give_up = std::chrono::steady_clock::now() + kShutdownGrace;
+    wait_for_connections();
   });
 
   auto ready_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
@@ -61,11 +73,8 @@ int run(const stratus::Config& config) {
 
   std::vector<std::thread> threads;
   for (int i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
-  // The main thread runs until no work is left: no listener, no session, no timer.
   io.run();
-  // A finished run() on one thread leaves the others running the remaining handlers.
   for (auto& t : threads) t.join();
-  (void)deadline.cancel();
   db->flush();
   spdlog::info("stopped");
   return 0;
