@@ -103,7 +103,7 @@ std::optional<Decoded> decode(const HttpRequest& request, const ModelRegistry& m
   }
   // Body parameters win over the query string's.
   for (auto& [k, v] : *query) body->emplace(k, v);
-  if (!body->contains("Action")) return std::nullopt;
+  if (!body->contains("Action") && !is_form(request)) return std::nullopt;
   return decode_query(std::move(*body), credential_of(request, &*query), models, request_id);
 }
 

@@ -37,6 +37,13 @@ std::optional<bool> optional_bool(const Value& input, std::string_view name) {
   return v->as_bool();
 }
 
+std::vector<std::string> strings(const Value& input, std::string_view name) {
+  std::vector<std::string> out;
+  for (const auto& v : list(input, name))
+    if (v.is_string()) out.push_back(v.as_string());
+  return out;
+}
+
 const Array& list(const Value& input, std::string_view name) {
   static const Array empty;
   const Value* v = present(input, name);

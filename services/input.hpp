@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/api_error.hpp"
 #include "protocol/value.hpp"
@@ -15,6 +16,8 @@ const std::string& required_string(const Value& input, std::string_view name);
 std::optional<std::string> optional_string(const Value& input, std::string_view name);
 std::optional<std::int64_t> optional_int(const Value& input, std::string_view name);
 std::optional<bool> optional_bool(const Value& input, std::string_view name);
+// The string members of a list (empty when absent).
+std::vector<std::string> strings(const Value& input, std::string_view name);
 // An empty list/object when absent.
 const Array& list(const Value& input, std::string_view name);
 const Object& map(const Value& input, std::string_view name);

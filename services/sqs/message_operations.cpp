@@ -121,13 +121,6 @@ Value run_batch(const Array& entries, Fn&& fn) {
   return result;
 }
 
-std::vector<std::string> names_of(const Value& input, std::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& v : input::list(input, name))
-    if (v.is_string()) out.push_back(v.as_string());
-  return out;
-}
-
 ReceiveOptions receive_options(const Queue& queue, const Value& input) {
   ReceiveOptions o;
   if (auto max = input::optional_int(input, "MaxNumberOfMessages")) {
@@ -146,9 +139,9 @@ ReceiveOptions receive_options(const Queue& queue, const Value& input) {
   if (o.wait_s < 0 || o.wait_s > 20)
     throw invalid_parameter("Value " + std::to_string(o.wait_s) +
                             " for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.");
-  o.system_attribute_names = names_of(input, "AttributeNames");
-  for (auto& n : names_of(input, "MessageSystemAttributeNames")) o.system_attribute_names.push_back(std::move(n));
-  o.message_attribute_names = names_of(input, "MessageAttributeNames");
+  o.system_attribute_names = input::strings(input, "AttributeNames");
+  for (auto& n : input::strings(input, "MessageSystemAttributeNames")) o.system_attribute_names.push_back(std::move(n));
+  o.message_attribute_names = input::strings(input, "MessageAttributeNames");
   o.attempt_id = input::optional_string(input, "ReceiveRequestAttemptId").value_or("");
   return o;
 }
@@ -229,7 +222,7 @@ Value SqsService::enqueue(const RequestContext& ctx, Queue& queue, const Value& 
   m.sent_ms = now;
   m.visible_at_ms = delay_s > 0 ? now + delay_s * 1000 : 0;
   if (queue.fifo()) {
-    m.sequence_number = queue.next_sequence_number();
+    m.sequence_number = queue.next_sequence_number(now);
     Queue::Deduplicated entry{now + kDeduplicationWindowMs, m.id, m.sequence_number};
     store_.save_deduplication(queue.id(), dedup_key, entry);
     queue.remember_deduplication(dedup_key, std::move(entry));

@@ -181,9 +181,12 @@ const std::vector<std::uint64_t>* Queue::attempt(const std::string& attempt_id, 
   return &it->second.seqs;
 }
 
-std::string Queue::next_sequence_number() {
+std::string Queue::next_sequence_number(std::int64_t now_ms) {
+  // Anchored to the clock, so numbers keep growing across restarts even when the
+  // newest messages were deleted before them.
+  fifo_sequence_ = std::max<std::uint64_t>(fifo_sequence_ + 1, static_cast<std::uint64_t>(now_ms) * 1000000);
   char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%020llu", static_cast<unsigned long long>(++fifo_sequence_));
+  std::snprintf(buffer, sizeof buffer, "%020llu", static_cast<unsigned long long>(fifo_sequence_));
   return buffer;
 }
 

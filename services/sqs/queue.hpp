@@ -76,7 +76,7 @@ class Queue {
   };
   const Deduplicated* deduplicated(const std::string& key, std::int64_t now_ms);
   void remember_deduplication(std::string key, Deduplicated entry);
-  std::string next_sequence_number();
+  std::string next_sequence_number(std::int64_t now_ms);
 
   // FIFO ReceiveRequestAttemptId: a retried receive gets the same messages back.
   void remember_attempt(const std::string& attempt_id, std::vector<std::uint64_t> seqs, std::int64_t expires_ms);

@@ -20,13 +20,6 @@ std::map<std::string, std::string> string_map(const Value& input, std::string_vi
   return out;
 }
 
-std::vector<std::string> string_list(const Value& input, std::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& v : input::list(input, name))
-    if (v.is_string()) out.push_back(v.as_string());
-  return out;
-}
-
 // AWS returns the redrive policy in one canonical form, whatever form it was given in.
 std::string canonical_redrive_policy(const std::string& text) {
   Value policy = json::parse(text);
@@ -177,7 +170,7 @@ Value SqsService::purge_queue(const RequestContext& ctx, const Value& input) {
 
 Value SqsService::get_queue_attributes(const RequestContext& ctx, const Value& input) {
   Queue& queue = queue_for(ctx, input);
-  std::vector<std::string> wanted = string_list(input, "AttributeNames");
+  std::vector<std::string> wanted = input::strings(input, "AttributeNames");
   const auto& known = all_attribute_names();
   bool all = std::find(wanted.begin(), wanted.end(), "All") != wanted.end();
   for (const auto& name : wanted) {
@@ -232,7 +225,7 @@ Value SqsService::tag_queue(const RequestContext& ctx, const Value& input) {
 
 Value SqsService::untag_queue(const RequestContext& ctx, const Value& input) {
   Queue& queue = queue_for(ctx, input);
-  for (const auto& key : string_list(input, "TagKeys")) queue.tags.erase(key);
+  for (const auto& key : input::strings(input, "TagKeys")) queue.tags.erase(key);
   store_.save_queue(queue);
   return Value::object();
 }
@@ -251,8 +244,8 @@ Value SqsService::list_queue_tags(const RequestContext& ctx, const Value& input)
 Value SqsService::add_permission(const RequestContext& ctx, const Value& input) {
   Queue& queue = queue_for(ctx, input);
   const std::string& label = input::required_string(input, "Label");
-  auto accounts = string_list(input, "AWSAccountIds");
-  auto actions = string_list(input, "Actions");
+  auto accounts = input::strings(input, "AWSAccountIds");
+  auto actions = input::strings(input, "Actions");
   if (accounts.empty()) throw missing_parameter("AWSAccountId");
   if (actions.empty()) throw missing_parameter("ActionName");
   Value policy = queue.attributes.contains("Policy") ? json::parse(queue.attributes["Policy"]) : Value::object();
