@@ -34,6 +34,7 @@ int run(const stratus::Config& config) {
   boost::asio::io_context io(config.threads);
   auto db = open_storage(config);
   stratus::AsioScheduler scheduler(io);
+  db->set_callback_executor([&scheduler](std::function<void()> task) { scheduler.post(std::move(task)); });
   stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
   router.add_service(std::make_unique<stratus::sqs::SqsService>(*db, scheduler));
 
@@ -75,6 +76,7 @@ int run(const stratus::Config& config) {
   for (int i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : threads) t.join();
+  db->set_callback_executor(nullptr);
   db->flush();
   spdlog::info("stopped");
   return 0;

@@ -4,32 +4,62 @@
 
 namespace stratus::storage {
 
+constexpr auto kCheckpointInterval = std::chrono::milliseconds(200);
+
 std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) {
   std::filesystem::create_directories(data_dir);
   auto connection = std::make_unique<Connection>((data_dir / "stratus.db").string());
   connection->exec("PRAGMA journal_mode=WAL");
+  // Checkpoints (which fsync) run on their own thread, never in a commit's path.
+  connection->exec("PRAGMA wal_autocheckpoint=0");
   // NORMAL in WAL mode: a commit is in the OS before we answer, so it survives the
   // process being killed; only a power loss can take the last commits.
   connection->exec("PRAGMA synchronous=NORMAL");
   connection->exec("PRAGMA foreign_keys=ON");
   connection->exec(
       "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
-  return std::unique_ptr<Database>(new Database(std::move(connection)));
+  auto checkpointer = std::make_unique<Connection>((data_dir / "stratus.db").string());
+  return std::unique_ptr<Database>(new Database(std::move(connection), std::move(checkpointer)));
 }
 
-std::unique_ptr<Database> Database::ephemeral() { return std::unique_ptr<Database>(new Database(nullptr)); }
+std::unique_ptr<Database> Database::ephemeral() {
+  return std::unique_ptr<Database>(new Database(nullptr, nullptr));
+}
 
-Database::Database(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {
-  if (connection_) writer_ = std::thread([this] { run_writer(); });
+Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer)
+    : connection_(std::move(connection)), checkpointer_(std::move(checkpointer)) {
+  if (connection_) {
+    writer_ = std::thread([this] { run_writer(); });
+    checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
+  }
 }
 
 Database::~Database() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    writer_waiting_ = false;
   }
   wake_.notify_all();
   if (writer_.joinable()) writer_.join();
+  checkpoint_wake_.notify_all();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+}
+
+void Database::run_checkpoints() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    bool stop = checkpoint_wake_.wait_for(lock, kCheckpointInterval, [this] { return stopping_ && writer_done_; });
+    lock.unlock();
+    try {
+      // PASSIVE never waits for the writer; the final one also empties the WAL file.
+      checkpointer_->exec(stop ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception& e) {
+      spdlog::warn("storage: checkpoint failed: {}", e.what());
+    }
+    if (stop) return;
+    lock.lock();
+  }
 }
 
 void Database::migrate(std::string_view component, const std::vector<std::string_view>& steps) {
@@ -63,12 +93,36 @@ void Database::read(const std::function<void(Connection&)>& read) {
   read(*connection_);
 }
 
+void Database::set_callback_executor(Executor executor) {
+  std::lock_guard lock(mutex_);
+  executor_ = std::move(executor);
+}
+
 void Database::write(WriteOp op) {
   if (!connection_) return;
+  Executor executor;
   {
     std::lock_guard lock(mutex_);
     pending_.push_back(std::move(op));
     ++enqueued_;
+    if (!writer_waiting_ || wake_scheduled_) return;  // a busy writer takes it after its commit
+    wake_scheduled_ = true;
+    executor = executor_;
+  }
+  // Waking the writer waits for the tasks already queued on the network threads, so
+  // that the changes of one burst of requests go in one commit.
+  if (executor) {
+    executor([this] { wake_writer(); });
+  } else {
+    wake_writer();
+  }
+}
+
+void Database::wake_writer() {
+  {
+    std::lock_guard lock(mutex_);
+    wake_scheduled_ = false;
+    writer_waiting_ = false;
   }
   wake_.notify_one();
 }
@@ -86,16 +140,9 @@ void Database::when_durable(DurableCallback done) {
 
 void Database::flush() {
   if (!connection_) return;
-  std::mutex m;
-  std::condition_variable cv;
-  bool finished = false;
-  when_durable([&](bool) {
-    std::lock_guard lock(m);
-    finished = true;
-    cv.notify_one();
-  });
-  std::unique_lock lock(m);
-  cv.wait(lock, [&] { return finished; });
+  std::unique_lock lock(mutex_);
+  std::uint64_t target = enqueued_;
+  committed_cv_.wait(lock, [&] { return committed_ >= target; });
 }
 
 bool Database::commit(std::vector<WriteOp>& batch) {
@@ -121,23 +168,42 @@ void Database::run_writer() {
     std::uint64_t target;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
-      if (pending_.empty()) return;  // stopping, and everything is committed
+      if (pending_.empty()) {
+        writer_waiting_ = true;
+        while (!stopping_ && writer_waiting_) wake_.wait(lock);
+        writer_waiting_ = false;
+      }
+      if (pending_.empty()) {  // stopping, and everything is committed
+        writer_done_ = true;
+        checkpoint_wake_.notify_all();
+        return;
+      }
       batch.swap(pending_);
       target = enqueued_;
     }
     bool ok = commit(batch);
     batch.clear();
     std::vector<DurableCallback> ready;
+    Executor executor;
     {
       std::lock_guard lock(mutex_);
       committed_ = target;
+      executor = executor_;
       while (!waiters_.empty() && waiters_.front().sequence <= committed_) {
         ready.push_back(std::move(waiters_.front().done));
         waiters_.pop_front();
       }
     }
-    for (auto& done : ready) done(ok);
+    committed_cv_.notify_all();
+    if (ready.empty()) continue;
+    auto run_callbacks = [ready = std::move(ready), ok]() mutable {
+      for (auto& done : ready) done(ok);
+    };
+    if (executor) {
+      executor(std::move(run_callbacks));
+    } else {
+      run_callbacks();
+    }
   }
 }
 

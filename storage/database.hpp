@@ -2,7 +2,9 @@
 // The durable store: one SQLite database in WAL mode under the data directory, owned by
 // a writer thread that commits many requests' changes in one transaction (group
 // commit). A request's response waits in when_durable() until its changes are
-// committed, so a success answer survives kill -9.
+// committed, so a success answer survives kill -9. The writer is woken once per burst
+// of requests (through the callback executor), so one burst is one commit; a
+// checkpoint thread folds the WAL into the database off the commit path.
 //
 // Ephemeral mode keeps no database at all: services hold their state in memory anyway,
 // so writes are dropped and every change is "durable" at once.
@@ -24,6 +26,9 @@ namespace stratus::storage {
 using WriteOp = std::function<void(Connection&)>;
 // Called once the changes enqueued before it are committed (ok) or failed to commit.
 using DurableCallback = std::function<void(bool ok)>;
+// Runs a task elsewhere: the writer hands each commit's callbacks over in one task, so
+// that they run on the network threads instead of the writer's.
+using Executor = std::function<void(std::function<void()>)>;
 
 class Database {
  public:
@@ -34,6 +39,8 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   bool is_ephemeral() const { return connection_ == nullptr; }
+  // Where when_durable callbacks run after a commit (default: on the writer thread).
+  void set_callback_executor(Executor executor);
 
   // Brings a component's tables to the newest schema: steps[i] moves version i to i+1.
   void migrate(std::string_view component, const std::vector<std::string_view>& steps);
@@ -46,15 +53,19 @@ class Database {
   void flush();
 
  private:
-  explicit Database(std::unique_ptr<Connection> connection);
+  Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer);
   void run_writer();
+  void run_checkpoints();
+  void wake_writer();
   bool commit(std::vector<WriteOp>& batch);
 
   std::unique_ptr<Connection> connection_;
+  std::unique_ptr<Connection> checkpointer_;
   std::mutex connection_mutex_;
 
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable committed_cv_;
   std::vector<WriteOp> pending_;
   struct Waiter {
     std::uint64_t sequence;
@@ -64,7 +75,13 @@ class Database {
   std::uint64_t enqueued_ = 0;
   std::uint64_t committed_ = 0;
   bool stopping_ = false;
+  bool writer_waiting_ = false;
+  bool wake_scheduled_ = false;
+  Executor executor_;
+  bool writer_done_ = false;
+  std::condition_variable checkpoint_wake_;
   std::thread writer_;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace stratus::storage
