@@ -1,6 +1,8 @@
 // stratus: one process, every service, the real AWS wire protocols.
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -21,6 +23,19 @@
 
 namespace {
 
+constexpr auto kMemoryTrimInterval = std::chrono::seconds(5);
+
+// glibc keeps freed memory in its arenas; after a queue drains, hand it back to the
+// system so that RSS follows the data actually held.
+void trim_memory_periodically(stratus::Scheduler& scheduler, std::unique_ptr<stratus::Timer>& timer) {
+  timer = scheduler.after(kMemoryTrimInterval, [&scheduler, &timer] {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+    trim_memory_periodically(scheduler, timer);
+  });
+}
+
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
 constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 
@@ -40,6 +55,8 @@ int run(const stratus::Config& config) {
 
   stratus::HttpServer server(io, config, router);
   server.start();
+  std::unique_ptr<stratus::Timer> trim_timer;
+  trim_memory_periodically(scheduler, trim_timer);
 
   // After a signal: stop accepting, answer pending long polls, then poll until the
   // last connection has its answer (or the grace period is over) and stop the loop.
@@ -63,6 +80,7 @@ int run(const stratus::Config& config) {
     spdlog::info("signal {}: finishing in-flight requests", signal);
     server.stop();
     router.shutdown();
+    trim_timer.reset();
     give_up = std::chrono::steady_clock::now() + kShutdownGrace;
     wait_for_connections();
   });
