@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -36,6 +37,15 @@ void trim_memory_periodically(stratus::Scheduler& scheduler, std::unique_ptr<str
   });
 }
 
+// Thousands of connections need thousands of descriptors: take the hard limit.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) spdlog::warn("could not raise the open-file limit");
+  }
+}
+
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
 constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 
@@ -46,6 +56,7 @@ std::unique_ptr<stratus::storage::Database> open_storage(const stratus::Config& 
 
 int run(const stratus::Config& config) {
   auto started = std::chrono::steady_clock::now();
+  raise_descriptor_limit();
   boost::asio::io_context io(config.threads);
   auto db = open_storage(config);
   stratus::AsioScheduler scheduler(io);

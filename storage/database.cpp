@@ -142,7 +142,7 @@ void Database::flush() {
   if (!connection_) return;
   std::unique_lock lock(mutex_);
   std::uint64_t target = enqueued_;
-  committed_cv_.wait(lock, [&] { return committed_ >= target; });
+  committed_cv_.wait(lock, [&] { return settled_ >= target; });
 }
 
 bool Database::commit(std::vector<WriteOp>& batch) {
@@ -194,16 +194,21 @@ void Database::run_writer() {
         waiters_.pop_front();
       }
     }
-    committed_cv_.notify_all();
-    if (ready.empty()) continue;
-    auto run_callbacks = [ready = std::move(ready), ok]() mutable {
-      for (auto& done : ready) done(ok);
-    };
-    if (executor) {
-      executor(std::move(run_callbacks));
-    } else {
-      run_callbacks();
+    if (!ready.empty()) {
+      auto run_callbacks = [ready = std::move(ready), ok]() mutable {
+        for (auto& done : ready) done(ok);
+      };
+      if (executor) {
+        executor(std::move(run_callbacks));
+      } else {
+        run_callbacks();
+      }
     }
+    {
+      std::lock_guard lock(mutex_);
+      settled_ = target;
+    }
+    committed_cv_.notify_all();
   }
 }
 

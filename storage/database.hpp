@@ -49,7 +49,8 @@ class Database {
 
   void write(WriteOp op);
   void when_durable(DurableCallback done);
-  // Blocks until everything written so far is committed.
+  // Blocks until everything written so far is committed and its callbacks have run
+  // (or, with an executor, have been handed to it).
   void flush();
 
  private:
@@ -74,6 +75,7 @@ class Database {
   std::deque<Waiter> waiters_;
   std::uint64_t enqueued_ = 0;
   std::uint64_t committed_ = 0;
+  std::uint64_t settled_ = 0;  // committed, and their callbacks run or handed over
   bool stopping_ = false;
   bool writer_waiting_ = false;
   bool wake_scheduled_ = false;

@@ -55,7 +55,10 @@ void SqsService::finish_waiter(const std::shared_ptr<Waiter>& waiter, Value resu
 }
 
 void SqsService::finish_all_waiters(Queue& queue) {
-  while (!queue.waiters.empty()) finish_waiter(queue.waiters.front(), Value::object());
+  while (!queue.waiters.empty()) {
+    auto waiter = queue.waiters.front();  // a copy: finishing removes it from the list
+    finish_waiter(waiter, Value::object());
+  }
 }
 
 }  // namespace stratus::sqs

@@ -201,9 +201,13 @@ TEST_F(DatabaseTest, AFailedCommitReportsNotOkAndRollsBackItsBatch) {
 TEST_F(DatabaseTest, WritesQueuedWhileTheWriterIsBusyShareOneTransaction) {
   auto db = open_with_rows();
   Connection reader((dir.path() / "stratus.db").string());
-  std::promise<void> release;
+  std::promise<void> release, blocking;
   std::shared_future<void> released = release.get_future().share();
-  db->write([released](Connection&) { released.wait(); });
+  db->write([released, &blocking](Connection&) {
+    blocking.set_value();
+    released.wait();
+  });
+  blocking.get_future().wait();  // the writer is inside its first batch now
   for (int i = 0; i < 100; ++i) insert_row(*db, i);
   // Runs last in the same batch: nothing of it is committed yet, so the inserts were
   // not committed one by one.

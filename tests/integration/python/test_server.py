@@ -1,0 +1,175 @@
+"""The server itself: its own endpoints, HTTP limits and timeouts, many connections,
+malformed requests, and graceful shutdown. Raw HTTP where the SDKs would hide it."""
+import http.client
+import json
+import socket
+import threading
+import time
+import unittest
+import uuid
+
+try:
+    from . import harness as h
+except ImportError:
+    import harness as h
+
+
+def unique(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
+
+
+def request(server, method, path, body=None, headers=None):
+    host, port = server.endpoint.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def json_call(server, target, body):
+    return request(server, "POST", "/", body=body, headers={
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": target,
+    })
+
+
+class EndpointsTest(h.ServerTestCase):
+    ephemeral = True
+
+    def setUp(self):
+        h.require_restartable()
+
+    def test_health_reports_version_uptime_and_services(self):
+        for path in ("/_stratus/health", "/_localstack/health"):
+            status, headers, body = request(self.server, "GET", path)
+            self.assertEqual(status, 200)
+            health = json.loads(body)
+            self.assertRegex(health["version"], r"^\d+\.\d+\.\d+$")
+            self.assertIsInstance(health["uptime"], int)
+            self.assertEqual(health["services"]["sqs"], "running")
+            self.assertEqual(health["storage"], "ephemeral")
+
+    def test_unsigned_root_answers_200(self):
+        status, _, _ = request(self.server, "GET", "/")
+        self.assertEqual(status, 200)
+
+    def test_reset_empties_all_state(self):
+        sqs = self.server.client()
+        url = sqs.create_queue(QueueName=unique("reset"))["QueueUrl"]
+        for path in ("/_stratus/reset", "/moto-api/reset"):
+            status, _, _ = request(self.server, "POST", path)
+            self.assertEqual(status, 200)
+            self.assertNotIn(url, sqs.list_queues().get("QueueUrls", []))
+            url = sqs.create_queue(QueueName=unique("reset"))["QueueUrl"]
+
+
+class MalformedRequestsTest(h.ServerTestCase):
+    ephemeral = True
+
+    def setUp(self):
+        h.require_restartable()
+
+    def test_malformed_json_is_a_serialization_error(self):
+        status, headers, body = json_call(self.server, "AmazonSQS.ListQueues", b"{not json")
+        self.assertEqual(status, 400)
+        self.assertEqual(json.loads(body)["__type"], "com.amazonaws.sqs#SerializationException")
+        self.assertIn("x-amzn-RequestId", headers)
+
+    def test_wrong_member_type_is_a_serialization_error(self):
+        status, _, body = json_call(self.server, "AmazonSQS.ListQueues", b'{"MaxResults": "ten"}')
+        self.assertEqual(status, 400)
+        self.assertEqual(json.loads(body)["__type"], "com.amazonaws.sqs#SerializationException")
+
+    def test_unknown_json_operation(self):
+        status, _, body = json_call(self.server, "AmazonSQS.Explode", b"{}")
+        self.assertEqual(status, 400)
+        self.assertTrue(json.loads(body)["__type"].endswith("UnknownOperationException"))
+
+    def test_unknown_query_action_is_invalid_action_in_xml(self):
+        status, headers, body = request(self.server, "POST", "/", body=b"Action=Explode&Version=2012-11-05",
+                                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 400)
+        self.assertIn(b"<Code>InvalidAction</Code>", body)
+        self.assertTrue(headers["Content-Type"].startswith("text/xml"))
+
+    def test_query_action_in_the_url_of_a_get(self):
+        status, _, body = request(self.server, "GET", "/?Action=ListQueues&Version=2012-11-05")
+        self.assertEqual(status, 200)
+        self.assertIn(b"<ListQueuesResponse", body)
+
+    def test_garbage_instead_of_http_gets_400_and_the_server_lives_on(self):
+        host, port = self.server.endpoint.split("//")[1].split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as s:
+            s.sendall(b"\x00\x01 NOT HTTP AT ALL\r\n\r\n")
+            self.assertIn(b"400", s.recv(1024))
+        status, _, _ = request(self.server, "GET", "/_stratus/health")
+        self.assertEqual(status, 200)
+
+
+class LimitsTest(h.ServerTestCase):
+    ephemeral = True
+    server_args = ("--max-body-bytes", "4096", "--idle-timeout", "1")
+
+    def setUp(self):
+        h.require_restartable()
+
+    def test_body_over_the_limit_gets_413(self):
+        status, _, _ = json_call(self.server, "AmazonSQS.ListQueues", b" " * 10000)
+        self.assertEqual(status, 413)
+
+    def test_silent_connection_is_closed_after_the_idle_timeout(self):
+        host, port = self.server.endpoint.split("//")[1].split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as s:
+            s.sendall(b"GET /_stratus/health HTTP/1.1\r\nHost: x\r\n")  # headers never finish
+            started = time.monotonic()
+            self.assertEqual(s.recv(1024), b"")  # the server closes it
+            self.assertLess(time.monotonic() - started, 4)
+
+    def test_many_concurrent_connections(self):
+        host, port = self.server.endpoint.split("//")[1].split(":")
+        sockets = [socket.create_connection((host, int(port)), timeout=10) for _ in range(2000)]
+        try:
+            for s in sockets:
+                s.sendall(b"GET /_stratus/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            answered = sum(1 for s in sockets if s.recv(64).startswith(b"HTTP/1.1 200"))
+            self.assertEqual(answered, len(sockets))
+        finally:
+            for s in sockets:
+                s.close()
+
+
+class ShutdownTest(unittest.TestCase):
+    def setUp(self):
+        h.require_restartable()
+        self.server = h.StratusServer(ephemeral=True)
+        self.server.start()
+
+    def tearDown(self):
+        self.server.close()
+
+    def test_sigterm_answers_a_pending_long_poll_and_exits_zero(self):
+        sqs = self.server.client()
+        url = sqs.create_queue(QueueName=unique("shutdown"))["QueueUrl"]
+        result = {}
+
+        def poll():
+            started = time.monotonic()
+            result["messages"] = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", [])
+            result["elapsed"] = time.monotonic() - started
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        self.server.stop()  # asserts exit code 0
+        self.assertLess(time.monotonic() - started, 5)
+        poller.join(10)
+        self.assertEqual(result.get("messages"), [])
+        self.assertLess(result["elapsed"], 10)
+
+
+if __name__ == "__main__":
+    unittest.main()
