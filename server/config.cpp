@@ -4,7 +4,6 @@
 #include <functional>
 #include <iostream>
 #include <map>
-#include <thread>
 
 namespace stratus {
 namespace {
@@ -19,7 +18,7 @@ Options (each also as an environment variable, e.g. --data-dir as STRATUS_DATA_D
   --data-dir DIR           where durable state lives (default ./stratus-data)
   --ephemeral              keep all state in memory; nothing is written to disk
   --log-level LEVEL        trace, debug, info, warn, error or off (default info)
-  --threads N              network threads (default: one per core)
+  --threads N              network threads (default 1; storage runs on its own threads)
   --default-account ID     account for credentials that are not a 12-digit key
                            (default 000000000000)
   --default-region REGION  region for unsigned requests (default us-east-1)
@@ -49,7 +48,7 @@ const std::map<std::string, Option>& options() {
       {"data-dir", {true, [](Config& c, const std::string& v) { c.data_dir = v; return !v.empty(); }}},
       {"ephemeral", {false, [](Config& c, const std::string& v) { c.ephemeral = v != "false" && v != "0"; return true; }}},
       {"log-level", {true, [](Config& c, const std::string& v) { c.log_level = v; return true; }}},
-      {"threads", {true, [](Config& c, const std::string& v) { return to_int(v, c.threads, 0, 256); }}},
+      {"threads", {true, [](Config& c, const std::string& v) { return to_int(v, c.threads, 1, 256); }}},
       {"default-account", {true, [](Config& c, const std::string& v) { c.default_account = v; return v.size() == 12; }}},
       {"default-region", {true, [](Config& c, const std::string& v) { c.default_region = v; return !v.empty(); }}},
       {"max-body-bytes", {true, [](Config& c, const std::string& v) {
@@ -117,7 +116,6 @@ ConfigResult parse_config(int argc, char** argv) {
       return {std::nullopt, 2};
     }
   }
-  if (config.threads == 0) config.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return {config, 0};
 }
 

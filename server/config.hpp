@@ -12,7 +12,7 @@ struct Config {
   std::string data_dir = "./stratus-data";
   bool ephemeral = false;
   std::string log_level = "info";
-  int threads = 0;  // 0: one per core
+  int threads = 1;  // network threads; storage has threads of its own
   std::string default_account = "000000000000";
   std::string default_region = "us-east-1";
   std::size_t max_body_bytes = 64 * 1024 * 1024;

@@ -168,7 +168,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       : io(io), acceptor(asio::make_strand(io)), config(config), router(router) {}
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(connection_executor(), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
       if (ec) {
         spdlog::warn("accept failed: {}", ec.message());
@@ -178,6 +178,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       }
       self->accept();
     });
+  }
+
+  // With one network thread every handler already runs in order; strands only pay off
+  // when several threads run the loop.
+  asio::any_io_executor connection_executor() {
+    if (config.threads > 1) return asio::make_strand(io);
+    return io.get_executor();
   }
 
   asio::io_context& io;
