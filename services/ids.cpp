@@ -5,8 +5,25 @@
 
 namespace stratus::ids {
 
-std::string uuid() {
+namespace {
+
+std::mt19937_64& random_source() {
   thread_local std::mt19937_64 random{std::random_device{}()};
+  return random;
+}
+
+}  // namespace
+
+std::string token() {
+  static const char* digits = "0123456789abcdef";
+  std::uint64_t bits = random_source()();
+  std::string out(16, '0');
+  for (int i = 0; i < 16; ++i) out[i] = digits[(bits >> (60 - 4 * i)) & 15];
+  return out;
+}
+
+std::string uuid() {
+  auto& random = random_source();
   std::uint64_t hi = random(), lo = random();
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;

@@ -7,6 +7,8 @@ namespace stratus::ids {
 
 // A random RFC 4122 version 4 UUID, lower case.
 std::string uuid();
+// 16 random hex digits: unguessable enough for receipts and handles, cheaper than a UUID.
+std::string token();
 // Milliseconds since the Unix epoch.
 std::int64_t now_ms();
 

@@ -1,5 +1,6 @@
 // Sending, receiving, deleting and hiding messages.
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "protocol/checksums.hpp"
@@ -49,11 +50,14 @@ void validate_fifo_id(const std::string& value, const char* parameter) {
                             " can only include alphanumeric and punctuation characters. 1 to 128 in length.");
 }
 
+// A receipt handle names the queue, the message (its seq, to find it, and its id, to
+// be sure it is the same one) and the receive (a nonce).
 std::string make_receipt_handle(const Queue& queue, const Message& m) {
-  return checksums::base64_encode(queue.arn() + "|" + m.id + "|" + m.receipt);
+  return checksums::base64_encode(queue.arn() + "|" + std::to_string(m.seq) + "|" + m.id + "|" + m.receipt);
 }
 
 struct Receipt {
+  std::uint64_t seq = 0;
   std::string message_id;
   std::string nonce;
 };
@@ -63,13 +67,27 @@ Receipt parse_receipt_handle(const Queue& queue, const std::string& handle) {
                                                         "\" is not a valid receipt handle.");
   auto decoded = checksums::base64_decode(handle);
   if (!decoded) throw invalid;
-  auto first = decoded->find('|');
-  auto second = decoded->rfind('|');
-  if (first == std::string::npos || first == second || decoded->substr(0, first) != queue.arn()) throw invalid;
-  return {decoded->substr(first + 1, second - first - 1), decoded->substr(second + 1)};
+  std::vector<std::string> parts;
+  std::string_view rest = *decoded;
+  for (size_t bar; (bar = rest.find('|')) != std::string_view::npos; rest.remove_prefix(bar + 1))
+    parts.emplace_back(rest.substr(0, bar));
+  parts.emplace_back(rest);
+  if (parts.size() != 4 || parts[0] != queue.arn() || parts[1].empty()) throw invalid;
+  Receipt receipt;
+  auto [end, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), receipt.seq);
+  if (ec != std::errc() || end != parts[1].data() + parts[1].size()) throw invalid;
+  receipt.message_id = std::move(parts[2]);
+  receipt.nonce = std::move(parts[3]);
+  return receipt;
 }
 
-std::string random_nonce() { return ids::uuid(); }
+// Finds the message a receipt handle names, if it is still in the queue.
+Message* message_of(Queue& queue, const Receipt& receipt) {
+  Message* m = queue.find(receipt.seq);
+  return m && m->id == receipt.message_id ? m : nullptr;
+}
+
+std::string random_nonce() { return ids::token(); }
 
 // The checks every *Batch operation makes on its entries before running any.
 const Array& batch_entries(const Value& input, const char* entry_name) {
@@ -311,6 +329,7 @@ Value SqsService::receive_now(Queue& queue, const ReceiveOptions& options) {
   }
   Queue* dead_letter = queue.config.max_receive_count > 0 ? find_queue_by_arn(queue.config.dead_letter_arn) : nullptr;
   Value messages = Value::array();
+  std::vector<std::uint64_t> received;
   while (messages.as_array().size() < options.max_messages) {
     auto candidates = queue.receivable(options.max_messages - messages.as_array().size());
     if (candidates.empty()) break;
@@ -324,13 +343,10 @@ Value SqsService::receive_now(Queue& queue, const ReceiveOptions& options) {
       queue.mark_received(seq, now, now + options.visibility_s * 1000, random_nonce());
       store_.update_message(queue.id(), m);
       messages.push(message_to_value(queue, m, options));
+      received.push_back(seq);
     }
   }
-  if (track_attempt) {
-    std::vector<std::uint64_t> seqs;
-    for (const auto& m : messages.as_array()) seqs.push_back(queue.find_by_id(m.find("MessageId")->as_string())->seq);
-    queue.remember_attempt(options.attempt_id, std::move(seqs), now + kDeduplicationWindowMs);
-  }
+  if (track_attempt) queue.remember_attempt(options.attempt_id, std::move(received), now + kDeduplicationWindowMs);
   Value result = Value::object();
   if (!messages.as_array().empty()) result.set("Messages", std::move(messages));
   return result;
@@ -366,7 +382,7 @@ void SqsService::receive_message(const RequestContext& ctx, const Value& input, 
 
 void SqsService::delete_by_receipt(Queue& queue, const std::string& receipt_handle) {
   Receipt receipt = parse_receipt_handle(queue, receipt_handle);
-  Message* m = queue.find_by_id(receipt.message_id);
+  Message* m = message_of(queue, receipt);
   if (!m) return;
   // A FIFO message's handle expires with its visibility timeout; a standard queue's
   // older handles still delete.
@@ -401,7 +417,7 @@ void SqsService::change_visibility(Queue& queue, const std::string& receipt_hand
                             "provided.");
   std::int64_t now = ids::now_ms();
   expire(queue, now);
-  Message* m = queue.find_by_id(receipt.message_id);
+  Message* m = message_of(queue, receipt);
   if (!m)
     throw invalid_parameter("Value " + receipt_handle +
                             " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not "

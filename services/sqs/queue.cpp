@@ -27,7 +27,6 @@ void Queue::restore(Message message) {
     fifo_sequence_ = std::max<std::uint64_t>(fifo_sequence_, std::stoull(message.sequence_number));
   auto [it, inserted] = messages_.emplace(message.seq, std::move(message));
   Message& m = it->second;
-  by_id_[m.id] = m.seq;
   if (m.visible_at_ms > 0) {
     hide(m);
     if (m.in_flight && !m.group_id.empty()) ++groups_in_flight_[m.group_id];
@@ -110,7 +109,6 @@ Message Queue::remove(std::uint64_t seq) {
   if (m.in_flight && !m.group_id.empty()) {
     if (--groups_in_flight_[m.group_id] == 0) groups_in_flight_.erase(m.group_id);
   }
-  by_id_.erase(m.id);
   return std::move(m);
 }
 
@@ -119,7 +117,6 @@ std::size_t Queue::purge() {
   messages_.clear();
   ready_.clear();
   hidden_.clear();
-  by_id_.clear();
   groups_in_flight_.clear();
   return n;
 }
@@ -127,11 +124,6 @@ std::size_t Queue::purge() {
 Message* Queue::find(std::uint64_t seq) {
   auto it = messages_.find(seq);
   return it == messages_.end() ? nullptr : &it->second;
-}
-
-Message* Queue::find_by_id(const std::string& message_id) {
-  auto it = by_id_.find(message_id);
-  return it == by_id_.end() ? nullptr : find(it->second);
 }
 
 QueueCounts Queue::counts(std::int64_t now_ms) const {

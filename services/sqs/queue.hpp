@@ -61,7 +61,6 @@ class Queue {
   std::size_t purge();
 
   Message* find(std::uint64_t seq);
-  Message* find_by_id(const std::string& message_id);
   QueueCounts counts(std::int64_t now_ms) const;
   // The earliest time a hidden message becomes ready; 0 when none is hidden.
   std::int64_t next_visible_ms() const;
@@ -91,7 +90,6 @@ class Queue {
   std::map<std::uint64_t, Message> messages_;
   std::set<std::uint64_t> ready_;
   std::set<std::pair<std::int64_t, std::uint64_t>> hidden_;  // (visible_at, seq)
-  std::unordered_map<std::string, std::uint64_t> by_id_;
   std::unordered_map<std::string, int> groups_in_flight_;
   std::unordered_map<std::string, Deduplicated> dedup_;
   struct Attempt {

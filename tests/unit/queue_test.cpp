@@ -163,18 +163,17 @@ TEST_F(StandardQueue, SetVisibleAtMovesTheTimeout) {
   EXPECT_EQ(queue.receivable(10), (Seqs{1}));
 }
 
-TEST_F(StandardQueue, RemoveAndFindById) {
+TEST_F(StandardQueue, RemoveAndFind) {
   queue.add(message("a"));
   queue.add(message("b"));
-  ASSERT_NE(queue.find_by_id("b"), nullptr);
-  EXPECT_EQ(queue.find_by_id("b")->seq, 2u);
-  EXPECT_EQ(queue.find_by_id("nope"), nullptr);
+  ASSERT_NE(queue.find(2), nullptr);
+  EXPECT_EQ(queue.find(2)->id, "b");
+  EXPECT_EQ(queue.find(9), nullptr);
 
   queue.mark_received(2, 1000, 31000, "r");
   Message removed = queue.remove(2);
   EXPECT_EQ(removed.id, "b");
   EXPECT_EQ(queue.find(2), nullptr);
-  EXPECT_EQ(queue.find_by_id("b"), nullptr);
   QueueCounts c = queue.counts(1000);
   EXPECT_EQ(c.visible, 1);
   EXPECT_EQ(c.in_flight, 0);
@@ -189,7 +188,7 @@ TEST_F(StandardQueue, PurgeDropsEverythingButKeepsTheSeqCounter) {
   EXPECT_TRUE(queue.empty());
   EXPECT_TRUE(queue.receivable(10).empty());
   EXPECT_EQ(queue.next_visible_ms(), 0);
-  EXPECT_EQ(queue.find_by_id("a"), nullptr);
+  EXPECT_EQ(queue.find(1), nullptr);
   EXPECT_EQ(queue.add(message("c")).seq, 3u);
 }
 
@@ -203,7 +202,6 @@ TEST_F(StandardQueue, AdvanceDropsMessagesPastTheRetentionPeriod) {
   // At 90000 the oldest allowed send time is 30000.
   EXPECT_EQ(queue.advance(90000), (Seqs{1}));
   EXPECT_EQ(queue.find(1), nullptr);
-  EXPECT_EQ(queue.find_by_id("old"), nullptr);
   EXPECT_EQ(queue.counts(90000).in_flight, 0);
   EXPECT_EQ(queue.receivable(10), (Seqs{2, 3}));
 
@@ -348,7 +346,6 @@ TEST_F(FifoQueue, RestoreKeepsSeqsAndContinuesBothCounters) {
   queue.restore(m);
   EXPECT_EQ(queue.next_seq(), 8u);
   EXPECT_EQ(queue.find(7)->id, "restored");
-  EXPECT_EQ(queue.find_by_id("restored")->seq, 7u);
   EXPECT_EQ(queue.next_sequence_number(0), "00000000000000000043");
   EXPECT_EQ(queue.add(message("new", 2000, "g")).seq, 8u);
   EXPECT_EQ(queue.receivable(10), (Seqs{7, 8}));
