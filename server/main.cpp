@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -28,12 +29,14 @@ constexpr auto kMemoryTrimInterval = std::chrono::seconds(5);
 
 // glibc keeps freed memory in its arenas; after a queue drains, hand it back to the
 // system so that RSS follows the data actually held.
-void trim_memory_periodically(stratus::Scheduler& scheduler, std::unique_ptr<stratus::Timer>& timer) {
-  timer = scheduler.after(kMemoryTrimInterval, [&scheduler, &timer] {
+void trim_memory_periodically(stratus::Scheduler& scheduler, std::unique_ptr<stratus::Timer>& timer,
+                              const std::atomic<bool>& stopping) {
+  timer = scheduler.after(kMemoryTrimInterval, [&scheduler, &timer, &stopping] {
+    if (stopping) return;
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
-    trim_memory_periodically(scheduler, timer);
+    trim_memory_periodically(scheduler, timer, stopping);
   });
 }
 
@@ -61,13 +64,18 @@ int run(const stratus::Config& config) {
   auto db = open_storage(config);
   stratus::AsioScheduler scheduler(io);
   db->set_callback_executor([&scheduler](std::function<void()> task) { scheduler.post(std::move(task)); });
+  db->set_commit_failure_handler([] {
+    spdlog::critical("storage: a commit failed; stopping so that no answer reports state the disk does not have");
+    std::abort();
+  });
   stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
   router.add_service(std::make_unique<stratus::sqs::SqsService>(*db, scheduler));
 
   stratus::HttpServer server(io, config, router);
   server.start();
   std::unique_ptr<stratus::Timer> trim_timer;
-  trim_memory_periodically(scheduler, trim_timer);
+  std::atomic<bool> stopping{false};
+  trim_memory_periodically(scheduler, trim_timer, stopping);
 
   // After a signal: stop accepting, answer pending long polls, then poll until the
   // last connection has its answer (or the grace period is over) and stop the loop.
@@ -91,7 +99,7 @@ int run(const stratus::Config& config) {
     spdlog::info("signal {}: finishing in-flight requests", signal);
     server.stop();
     router.shutdown();
-    trim_timer.reset();
+    stopping = true;
     give_up = std::chrono::steady_clock::now() + kShutdownGrace;
     wait_for_connections();
   });

@@ -142,6 +142,10 @@ void Database::flush() {
   if (!connection_) return;
   std::unique_lock lock(mutex_);
   std::uint64_t target = enqueued_;
+  // A wake-up still queued on a stopped network loop must not leave the writer asleep.
+  wake_scheduled_ = false;
+  writer_waiting_ = false;
+  wake_.notify_one();
   committed_cv_.wait(lock, [&] { return settled_ >= target; });
 }
 
@@ -182,6 +186,7 @@ void Database::run_writer() {
       target = enqueued_;
     }
     bool ok = commit(batch);
+    if (!ok && failure_handler_) failure_handler_();
     batch.clear();
     std::vector<DurableCallback> ready;
     Executor executor;

@@ -41,6 +41,10 @@ class Database {
   bool is_ephemeral() const { return connection_ == nullptr; }
   // Where when_durable callbacks run after a commit (default: on the writer thread).
   void set_callback_executor(Executor executor);
+  // Called instead of reporting failure when a commit fails. The server stops there:
+  // its in-memory state has run ahead of the disk, and only a restart (which reloads
+  // what was committed) makes the two agree again.
+  void set_commit_failure_handler(std::function<void()> handler) { failure_handler_ = std::move(handler); }
 
   // Brings a component's tables to the newest schema: steps[i] moves version i to i+1.
   void migrate(std::string_view component, const std::vector<std::string_view>& steps);
@@ -80,6 +84,7 @@ class Database {
   bool writer_waiting_ = false;
   bool wake_scheduled_ = false;
   Executor executor_;
+  std::function<void()> failure_handler_;
   bool writer_done_ = false;
   std::condition_variable checkpoint_wake_;
   std::thread writer_;

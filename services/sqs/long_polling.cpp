@@ -1,6 +1,7 @@
 // ReceiveMessage with WaitTimeSeconds: a waiter per call, woken by a send to its queue
 // or by a timer at the earlier of its deadline and the next message becoming visible.
 #include <algorithm>
+#include <vector>
 
 #include "services/ids.hpp"
 #include "services/sqs/sqs_service.hpp"
@@ -29,20 +30,27 @@ void SqsService::on_waiter_timer(const std::shared_ptr<Waiter>& waiter) {
 }
 
 void SqsService::wake_waiters(Queue& queue) {
+  if (queue.waiters.empty()) return;
   std::int64_t now = ids::now_ms();
-  while (!queue.waiters.empty()) {
-    auto waiter = queue.waiters.front();
-    if (queue.receivable(1).empty()) {
-      // Nothing to hand out now (e.g. a delayed message): make every timer reconsider.
-      if (queue.next_visible_ms() > 0 && queue.next_visible_ms() > now) {
-        for (auto& w : queue.waiters) arm(w);
-      }
-      return;
-    }
+  // A copy: finishing a waiter removes it from the queue's list.
+  auto waiters = std::vector<std::shared_ptr<Waiter>>(queue.waiters.begin(), queue.waiters.end());
+  for (const auto& waiter : waiters) {
+    if (waiter->done) continue;
+    if (queue.receivable(1).empty()) break;
     Value result = receive_now(queue, waiter->options);
-    if (!result.find("Messages")) return;
-    finish_waiter(waiter, std::move(result));
+    if (result.find("Messages")) finish_waiter(waiter, std::move(result));
   }
+  // Whatever became visible later (a delay, a shorter visibility timeout) re-arms the timers.
+  if (std::int64_t next = queue.next_visible_ms(); next > now) {
+    for (const auto& w : queue.waiters) arm(w);
+  }
+}
+
+void SqsService::schedule_wake(const std::string& queue_arn) {
+  scheduler_.post([this, queue_arn] {
+    std::lock_guard lock(mutex_);
+    if (Queue* queue = find_queue_by_arn(queue_arn)) wake_waiters(*queue);
+  });
 }
 
 void SqsService::finish_waiter(const std::shared_ptr<Waiter>& waiter, Value result) {

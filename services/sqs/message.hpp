@@ -29,6 +29,7 @@ struct Message {
   bool in_flight = false;
   int receive_count = 0;
   std::int64_t first_receive_ms = 0;
+  std::int64_t received_ms = 0;  // the latest receive: the 12-hour visibility limit counts from it
   std::string receipt;  // the newest receipt handle's nonce
   std::string dead_letter_source_arn;
   // FIFO

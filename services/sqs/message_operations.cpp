@@ -308,16 +308,24 @@ Value SqsService::message_to_value(const Queue& queue, const Message& m, const R
   return v;
 }
 
-void SqsService::move_to_dead_letter_queue(Queue& source, Queue& target, std::uint64_t seq) {
+std::uint64_t SqsService::move_message(Queue& source, Queue& target, std::uint64_t seq, Move kind) {
   Message m = source.remove(seq);
   store_.delete_message(source.id(), seq);
   m.visible_at_ms = 0;
   m.in_flight = false;
   m.receipt.clear();
-  m.dead_letter_source_arn = source.arn();
+  if (kind == Move::ToDeadLetterQueue) {
+    m.dead_letter_source_arn = source.arn();
+  } else {
+    // Redriven back to a source: it starts over there, as a new delivery.
+    m.dead_letter_source_arn.clear();
+    m.receive_count = 0;
+    m.first_receive_ms = 0;
+  }
   const Message& moved = target.add(std::move(m));
   store_.insert_message(target.id(), moved);
-  wake_waiters(target);
+  schedule_wake(target.arn());
+  return moved.seq;
 }
 
 Value SqsService::receive_now(Queue& queue, const ReceiveOptions& options) {
@@ -334,10 +342,12 @@ Value SqsService::receive_now(Queue& queue, const ReceiveOptions& options) {
     auto candidates = queue.receivable(options.max_messages - messages.as_array().size());
     if (candidates.empty()) break;
     for (auto seq : candidates) {
-      Message& m = *queue.find(seq);
+      Message* found = queue.find(seq);
+      if (!found) continue;
+      Message& m = *found;
       // Redrive happens on the receive after the last allowed one, as in AWS.
       if (dead_letter && dead_letter != &queue && m.receive_count >= queue.config.max_receive_count) {
-        move_to_dead_letter_queue(queue, *dead_letter, seq);
+        move_message(queue, *dead_letter, seq, Move::ToDeadLetterQueue);
         continue;
       }
       queue.mark_received(seq, now, now + options.visibility_s * 1000, random_nonce());
@@ -346,7 +356,8 @@ Value SqsService::receive_now(Queue& queue, const ReceiveOptions& options) {
       received.push_back(seq);
     }
   }
-  if (track_attempt) queue.remember_attempt(options.attempt_id, std::move(received), now + kDeduplicationWindowMs);
+  if (track_attempt && !received.empty())
+    queue.remember_attempt(options.attempt_id, std::move(received), now + kDeduplicationWindowMs);
   Value result = Value::object();
   if (!messages.as_array().empty()) result.set("Messages", std::move(messages));
   return result;
@@ -390,8 +401,10 @@ void SqsService::delete_by_receipt(Queue& queue, const std::string& receipt_hand
     throw invalid_parameter("Value " + receipt_handle +
                             " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
   auto seq = m->seq;
+  bool unlocks_group = queue.fifo() && m->in_flight;
   queue.remove(seq);
   store_.delete_message(queue.id(), seq);
+  if (unlocks_group) schedule_wake(queue.arn());
 }
 
 Value SqsService::delete_message(const RequestContext& ctx, const Value& input) {
@@ -423,13 +436,13 @@ void SqsService::change_visibility(Queue& queue, const std::string& receipt_hand
                             " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not "
                             "available for visibility timeout change.");
   if (!m->in_flight) throw ApiError("MessageNotInflight", "The message referred to isn't in flight.");
-  if (now + timeout_s * 1000 - m->first_receive_ms > kMaxVisibilitySeconds * 1000)
+  if (now + timeout_s * 1000 - m->received_ms > kMaxVisibilitySeconds * 1000)
     throw invalid_parameter("Value " + std::to_string(timeout_s) +
                             " for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the "
                             "message is beyond the limit [43200 seconds]");
   queue.set_visible_at(m->seq, now + timeout_s * 1000, now);
   store_.update_message(queue.id(), *m);
-  if (timeout_s == 0) wake_waiters(queue);
+  schedule_wake(queue.arn());
 }
 
 Value SqsService::change_message_visibility(const RequestContext& ctx, const Value& input) {

@@ -72,6 +72,7 @@ Value SqsService::start_message_move_task(const RequestContext&, const Value& in
 }
 
 void SqsService::run_move_task(const std::shared_ptr<MoveTask>& task) {
+  if (stopping_) return;
   Queue* source = find_queue_by_arn(task->source_arn);
   if (!source) {
     task->status = "FAILED";
@@ -91,9 +92,7 @@ void SqsService::run_move_task(const std::shared_ptr<MoveTask>& task) {
       task->failure_reason = "AWS.SimpleQueueService.NonExistentQueue";
       return;
     }
-    move_to_dead_letter_queue(*source, *target, next.front());
-    Message* moved = target->find(target->next_seq() - 1);
-    moved->dead_letter_source_arn.clear();
+    move_message(*source, *target, next.front(), Move::BackFromDeadLetterQueue);
     ++task->moved;
   }
   if (task->moved >= task->to_move || source->receivable(1).empty()) {

@@ -27,6 +27,7 @@ const std::vector<std::string_view> kMigrations = {
          queue_id INTEGER NOT NULL, key TEXT NOT NULL,
          message_id TEXT NOT NULL, sequence_number TEXT NOT NULL, expires_ms INTEGER NOT NULL,
          PRIMARY KEY (queue_id, key)) WITHOUT ROWID;)",
+    "ALTER TABLE sqs_messages ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0",
 };
 
 std::string map_to_json(const std::map<std::string, std::string>& map) {
@@ -76,6 +77,7 @@ Message read_message(const storage::Statement& row) {
   m.group_id = row.column_text(14);
   m.dedup_id = row.column_text(15);
   m.sequence_number = row.column_text(16);
+  m.received_ms = row.column_int(17);
   return m;
 }
 
@@ -98,8 +100,8 @@ void SqsStore::load(const std::function<void(std::unique_ptr<Queue>)>& on_queue)
     }
     auto& m = c.prepared(
         "SELECT queue_id, seq, id, body, attributes, trace_header, sender_id, sent_ms, visible_at_ms, in_flight, "
-        "receive_count, first_receive_ms, receipt, dead_letter_source_arn, group_id, dedup_id, sequence_number "
-        "FROM sqs_messages ORDER BY queue_id, seq");
+        "receive_count, first_receive_ms, receipt, dead_letter_source_arn, group_id, dedup_id, sequence_number, "
+        "received_ms FROM sqs_messages ORDER BY queue_id, seq");
     while (m.step()) {
       auto it = queues.find(m.column_int(0));
       if (it != queues.end()) it->second->restore(read_message(m));
@@ -149,7 +151,7 @@ void SqsStore::insert_message(std::int64_t queue_id, const Message& message) {
     c.prepared(
          "INSERT INTO sqs_messages (queue_id, seq, id, body, attributes, trace_header, sender_id, sent_ms, "
          "visible_at_ms, in_flight, receive_count, first_receive_ms, receipt, dead_letter_source_arn, group_id, "
-         "dedup_id, sequence_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+         "dedup_id, sequence_number, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, queue_id)
         .bind(2, static_cast<std::int64_t>(m.seq))
         .bind(3, m.id)
@@ -167,6 +169,7 @@ void SqsStore::insert_message(std::int64_t queue_id, const Message& message) {
         .bind(15, m.group_id)
         .bind(16, m.dedup_id)
         .bind(17, m.sequence_number)
+        .bind(18, m.received_ms)
         .run();
   });
 }
@@ -192,17 +195,18 @@ void SqsStore::save_deduplication(std::int64_t queue_id, const std::string& key,
 void SqsStore::update_message(std::int64_t queue_id, const Message& m) {
   db_.write([queue_id, seq = static_cast<std::int64_t>(m.seq), visible_at = m.visible_at_ms,
              in_flight = static_cast<std::int64_t>(m.in_flight), count = static_cast<std::int64_t>(m.receive_count),
-             first = m.first_receive_ms, receipt = m.receipt](storage::Connection& c) {
+             first = m.first_receive_ms, received = m.received_ms, receipt = m.receipt](storage::Connection& c) {
     c.prepared(
          "UPDATE sqs_messages SET visible_at_ms = ?, in_flight = ?, receive_count = ?, first_receive_ms = ?, "
-         "receipt = ? WHERE queue_id = ? AND seq = ?")
+         "received_ms = ?, receipt = ? WHERE queue_id = ? AND seq = ?")
         .bind(1, visible_at)
         .bind(2, in_flight)
         .bind(3, count)
         .bind(4, first)
-        .bind(5, receipt)
-        .bind(6, queue_id)
-        .bind(7, seq)
+        .bind(5, received)
+        .bind(6, receipt)
+        .bind(7, queue_id)
+        .bind(8, seq)
         .run();
   });
 }

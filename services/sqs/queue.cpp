@@ -83,6 +83,7 @@ void Queue::mark_received(std::uint64_t seq, std::int64_t now_ms, std::int64_t u
   if (m.visible_at_ms > 0) hidden_.erase({m.visible_at_ms, seq});
   ++m.receive_count;
   if (m.first_receive_ms == 0) m.first_receive_ms = now_ms;
+  m.received_ms = now_ms;
   m.receipt = std::move(receipt);
   if (!m.in_flight && !m.group_id.empty()) ++groups_in_flight_[m.group_id];
   m.in_flight = true;

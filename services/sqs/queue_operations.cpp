@@ -62,6 +62,25 @@ Page page_of(const Value& input) {
 
 }  // namespace
 
+void SqsService::check_dead_letter_target(const std::string& account, const std::string& region, bool fifo,
+                                          const std::map<std::string, std::string>& attributes) {
+  auto redrive = attributes.find("RedrivePolicy");
+  if (redrive == attributes.end() || redrive->second.empty()) return;
+  Value policy = json::parse(redrive->second);
+  const std::string& arn = policy.find("deadLetterTargetArn")->as_string();
+  auto parsed = parse_queue_arn(arn);
+  Queue* target = parsed && parsed->account == account && parsed->region == region
+                      ? find_queue(parsed->account, parsed->region, parsed->name)
+                      : nullptr;
+  auto invalid = [&](const char* reason) {
+    return invalid_parameter("Value " + redrive->second + " for parameter RedrivePolicy is invalid. Reason: " + reason);
+  };
+  if (!target) throw invalid("Dead letter target does not exist.");
+  if (target->fifo() != fifo)
+    throw invalid(fifo ? "Dead-letter target must also be a FIFO queue."
+                       : "Dead-letter target must also be a standard queue.");
+}
+
 void SqsService::apply_attributes(Queue& queue, const std::map<std::string, std::string>& attributes) {
   for (const auto& [name, value] : attributes) {
     if (value.empty() && (name == "RedrivePolicy" || name == "Policy" || name == "RedriveAllowPolicy" ||
@@ -89,6 +108,7 @@ Value SqsService::create_queue(const RequestContext& ctx, const Value& input) {
   validate_queue_name(name, fifo);
   if (fifo_attr != attributes.end() && fifo_attr->second == "false") attributes.erase(fifo_attr);
   validate_attributes(attributes, fifo, true);
+  check_dead_letter_target(ctx.account, ctx.region, fifo, attributes);
   auto tags = string_map(input, "tags");
   if (tags.size() > kMaxTags) throw invalid_parameter("Too many tags added for queue " + name + ".");
   validate_tags(tags);
@@ -97,7 +117,7 @@ Value SqsService::create_queue(const RequestContext& ctx, const Value& input) {
   if (Queue* existing = find_queue(ctx.account, ctx.region, name)) {
     for (const auto& [attr, value] : attributes) {
       auto current = existing->attributes.find(attr);
-      std::string wanted = attr == "RedrivePolicy" ? canonical_redrive_policy(value) : value;
+      std::string wanted = attr == "RedrivePolicy" && !value.empty() ? canonical_redrive_policy(value) : value;
       if (current == existing->attributes.end() ? !value.empty() : current->second != wanted)
         throw ApiError("QueueNameExists",
                        "A queue already exists with the same name and a different value for attribute " + attr);
@@ -205,6 +225,7 @@ Value SqsService::set_queue_attributes(const RequestContext& ctx, const Value& i
   Queue& queue = queue_for(ctx, input);
   auto attributes = string_map(input, "Attributes");
   validate_attributes(attributes, queue.fifo(), false);
+  check_dead_letter_target(queue.account(), queue.region(), queue.fifo(), attributes);
   apply_attributes(queue, attributes);
   queue.modified_s = ids::now_ms() / 1000;
   store_.save_queue(queue);
@@ -252,6 +273,7 @@ Value SqsService::add_permission(const RequestContext& ctx, const Value& input) 
   if (!policy.find("Version")) policy.set("Version", "2012-10-17");
   if (!policy.find("Id")) policy.set("Id", queue.arn() + "/SQSDefaultPolicy");
   Value& statements = policy.find("Statement") ? *policy.find("Statement") : policy.set("Statement", Value::array());
+  if (!statements.is_array()) statements = Value(Array{std::move(statements)});  // IAM allows one bare statement
   for (const auto& s : statements.as_array()) {
     const Value* sid = s.find("Sid");
     if (sid && sid->is_string() && sid->as_string() == label)
@@ -280,6 +302,7 @@ Value SqsService::remove_permission(const RequestContext& ctx, const Value& inpu
   if (!queue.attributes.contains("Policy")) throw not_found;
   Value policy = json::parse(queue.attributes["Policy"]);
   Value* statements = policy.find("Statement");
+  if (statements && statements->is_object()) *statements = Value(Array{std::move(*statements)});
   if (!statements || !statements->is_array()) throw not_found;
   auto& list = statements->as_array();
   auto it = std::find_if(list.begin(), list.end(), [&](const Value& s) {

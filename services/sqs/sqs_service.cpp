@@ -71,6 +71,10 @@ void SqsService::call(std::string_view operation, const RequestContext& context,
     outcome = (this->*it->second.sync)(context, input);
   } catch (const ApiError& e) {
     outcome = e;
+  } catch (const std::exception& e) {
+    spdlog::error("sqs {}: {}", operation, e.what());
+    outcome = ApiError("InternalFailure", "The request processing has failed because of an unknown error.", 500,
+                       false);
   }
   reply(std::move(outcome));
 }
@@ -86,6 +90,7 @@ void SqsService::reset() {
 
 void SqsService::shutdown() {
   std::lock_guard lock(mutex_);
+  stopping_ = true;
   for (auto& [key, queue] : queues_) finish_all_waiters(*queue);
   for (auto& task : move_tasks_) task->timer.reset();
 }

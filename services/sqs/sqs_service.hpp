@@ -91,6 +91,9 @@ class SqsService : public Service {
   Queue* find_queue_by_arn(const std::string& arn);
   Queue& queue_for(const RequestContext& context, const Value& input);
   void apply_attributes(Queue& queue, const std::map<std::string, std::string>& attributes);
+  // A RedrivePolicy must name an existing queue of the same type, as AWS requires.
+  void check_dead_letter_target(const std::string& account, const std::string& region, bool fifo,
+                                const std::map<std::string, std::string>& attributes);
   void remove_queue(Queue& queue);
 
   // Messages
@@ -98,7 +101,9 @@ class SqsService : public Service {
   Value receive_now(Queue& queue, const ReceiveOptions& options);
   Value repeat_attempt(Queue& queue, const std::vector<std::uint64_t>& seqs, const ReceiveOptions& options);
   Value message_to_value(const Queue& queue, const Message& m, const ReceiveOptions& options) const;
-  void move_to_dead_letter_queue(Queue& source, Queue& target, std::uint64_t seq);
+  enum class Move { ToDeadLetterQueue, BackFromDeadLetterQueue };
+  // Moves a message between queues; returns its seq in the target.
+  std::uint64_t move_message(Queue& source, Queue& target, std::uint64_t seq, Move kind);
   void delete_by_receipt(Queue& queue, const std::string& receipt_handle);
   void change_visibility(Queue& queue, const std::string& receipt_handle, std::int64_t timeout_s);
   std::vector<std::uint64_t> expire(Queue& queue, std::int64_t now_ms);
@@ -107,6 +112,9 @@ class SqsService : public Service {
   void arm(const std::shared_ptr<Waiter>& waiter);
   void on_waiter_timer(const std::shared_ptr<Waiter>& waiter);
   void wake_waiters(Queue& queue);
+  // Wakes a queue's waiters after the current operation, never inside it (a receive
+  // may move messages into a queue whose waiters would receive re-entrantly).
+  void schedule_wake(const std::string& queue_arn);
   void finish_waiter(const std::shared_ptr<Waiter>& waiter, Value result);
   void finish_all_waiters(Queue& queue);
 
@@ -114,6 +122,7 @@ class SqsService : public Service {
   // Keyed "account/region/name", so one account and region's queues are a sorted range.
   std::map<std::string, std::unique_ptr<Queue>> queues_;
   std::int64_t next_queue_id_ = 1;
+  bool stopping_ = false;
   std::vector<std::shared_ptr<MoveTask>> move_tasks_;
   SqsStore store_;
   Scheduler& scheduler_;
