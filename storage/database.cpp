@@ -4,7 +4,7 @@
 
 namespace stratus::storage {
 
-constexpr auto kCheckpointInterval = std::chrono::milliseconds(200);
+constexpr auto kCheckpointInterval = std::chrono::milliseconds(1000);
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) {
   std::filesystem::create_directories(data_dir);
