@@ -78,6 +78,8 @@ MessageAttribute parse_one(const std::string& name, const Value& v) {
     a.value = std::move(*bytes);
   } else {
     a.value = value->as_string();
+    if (!valid_message_text(a.value))
+      throw invalid_parameter("The message attribute '" + name + "' contains invalid characters.");
     if (a.data_type.starts_with("Number") && !is_number(a.value))
       throw invalid_parameter("Can't cast the value of message (user) attribute '" + name + "' to a number.");
   }
@@ -94,6 +96,27 @@ void append_length_prefixed(std::string& out, std::string_view bytes) {
 }
 
 }  // namespace
+
+// The characters SQS accepts in a body: #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF.
+bool valid_message_text(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    std::uint32_t c = *p;
+    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (extra < 0 || end - p <= extra) return false;
+    if (extra > 0) c &= (0x3F >> extra);
+    for (int i = 1; i <= extra; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      c = (c << 6) | (p[i] & 0x3F);
+    }
+    p += extra + 1;
+    bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+                   (c >= 0x10000 && c <= 0x10FFFF);
+    if (!allowed) return false;
+  }
+  return true;
+}
 
 MessageAttributes parse_message_attributes(const Value* input) {
   MessageAttributes attributes;

@@ -2,12 +2,17 @@
 // Message attributes: reading them from a request, AWS's rules for them, their MD5
 // digest, and selecting them for a ReceiveMessage.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/value.hpp"
 #include "services/sqs/message.hpp"
 
 namespace stratus::sqs {
+
+// The characters SQS accepts in bodies and string attributes:
+// #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF, as well-formed UTF-8.
+bool valid_message_text(std::string_view text);
 
 // Parses and validates a MessageAttributes input map; throws InvalidParameterValue.
 MessageAttributes parse_message_attributes(const Value* input);

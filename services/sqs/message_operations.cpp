@@ -18,27 +18,6 @@ constexpr std::int64_t kMaxDelaySeconds = 900;
 constexpr std::int64_t kMaxVisibilitySeconds = 43200;
 constexpr std::int64_t kDeduplicationWindowMs = 5 * 60 * 1000;
 
-// The characters SQS accepts in a body: #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF.
-bool valid_body(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    std::uint32_t c = *p;
-    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (extra < 0 || end - p <= extra) return false;
-    if (extra > 0) c &= (0x3F >> extra);
-    for (int i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      c = (c << 6) | (p[i] & 0x3F);
-    }
-    p += extra + 1;
-    bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
-                   (c >= 0x10000 && c <= 0x10FFFF);
-    if (!allowed) return false;
-  }
-  return true;
-}
-
 // FIFO group and deduplication ids: up to 128 of alphanumerics and punctuation.
 void validate_fifo_id(const std::string& value, const char* parameter) {
   bool valid = !value.empty() && value.size() <= 128;
@@ -177,7 +156,7 @@ Value SqsService::enqueue(const RequestContext& ctx, Queue& queue, const Value& 
   m.body = body_value->as_string();
   m.attributes = parse_message_attributes(entry.find("MessageAttributes"));
   m.trace_header = parse_trace_header(entry.find("MessageSystemAttributes"));
-  if (!valid_body(m.body))
+  if (!valid_message_text(m.body))
     throw ApiError("InvalidMessageContents",
                    "Invalid characters found. Valid characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to "
                    "#xFFFD | #x10000 to #x10FFFF");

@@ -289,4 +289,21 @@ TEST(MessageAttributesToValue, WritesBinaryAsBase64AndStringsAsText) {
                             {"s", Value(Object{{"StringValue", Value("x")}, {"DataType", Value("String")}})}}));
 }
 
+TEST(MessageAttributesParse, StringValuesFollowTheBodyCharacterRules) {
+  expect_invalid(Value(Object{{"s", string_attr("String", std::string("a\x01z", 3))}}));
+  expect_invalid(Value(Object{{"s", string_attr("String", "\xC3\x28")}}));  // malformed UTF-8
+  Value ok(Object{{"s", string_attr("String", "tab\there \xE2\x82\xAC\n")}});
+  EXPECT_NO_THROW(parse_message_attributes(&ok));
+}
+
+TEST(MessageText, AcceptsExactlyTheCharactersAwsAllows) {
+  EXPECT_TRUE(valid_message_text("plain \t\r\n text"));
+  EXPECT_TRUE(valid_message_text("\xF0\x9F\x98\x80"));  // U+1F600
+  EXPECT_FALSE(valid_message_text(std::string(1, '\0')));
+  EXPECT_FALSE(valid_message_text("\x1F"));
+  EXPECT_FALSE(valid_message_text("\xEF\xBF\xBE"));  // U+FFFE
+  EXPECT_FALSE(valid_message_text("\xED\xA0\x80"));  // a UTF-16 surrogate
+  EXPECT_FALSE(valid_message_text("\xE2\x82"));      // truncated
+}
+
 }  // namespace stratus::sqs
