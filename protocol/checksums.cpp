@@ -3,8 +3,6 @@
 #include <cctype>
 
 #include <openssl/evp.h>
-#include <openssl/md5.h>
-#include <zlib.h>
 
 namespace stratus::checksums {
 
@@ -37,11 +35,6 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest, size);
 }
 
-std::uint32_t crc32(std::string_view data) {
-  return static_cast<std::uint32_t>(
-      ::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
-}
-
 std::string base64_encode(std::string_view data) {
   std::string out(4 * ((data.size() + 2) / 3), '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
@@ -67,23 +60,6 @@ std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
   out.resize(static_cast<size_t>(n) - padding);
   return out;
-}
-
-struct Md5::State {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~State() { EVP_MD_CTX_free(ctx); }
-};
-
-Md5::Md5() : state_(std::make_unique<State>()) { EVP_DigestInit_ex(state_->ctx, EVP_md5(), nullptr); }
-Md5::~Md5() = default;
-
-void Md5::update(std::string_view data) { EVP_DigestUpdate(state_->ctx, data.data(), data.size()); }
-
-std::string Md5::hex_digest() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(state_->ctx, digest, &size);
-  return to_hex(digest, size);
 }
 
 }  // namespace stratus::checksums

@@ -1,6 +1,5 @@
 #include "protocol/form.hpp"
 
-#include <cctype>
 
 namespace stratus::form {
 namespace {
@@ -29,21 +28,6 @@ std::optional<std::string> url_decode(std::string_view text) {
       i += 2;
     } else {
       out += c;
-    }
-  }
-  return out;
-}
-
-std::string url_encode(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
     }
   }
   return out;

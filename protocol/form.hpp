@@ -9,7 +9,6 @@ namespace stratus::form {
 
 // Decodes %XX and '+'; nullopt when an escape is malformed.
 std::optional<std::string> url_decode(std::string_view text);
-std::string url_encode(std::string_view text);
 
 using Params = std::map<std::string, std::string, std::less<>>;
 // nullopt when any name or value is malformed.
