@@ -187,7 +187,6 @@ void Database::run_writer() {
     }
     bool ok = commit(batch);
     if (!ok && failure_handler_) failure_handler_();
-    batch.clear();
     std::vector<DurableCallback> ready;
     Executor executor;
     {
@@ -199,15 +198,16 @@ void Database::run_writer() {
         waiters_.pop_front();
       }
     }
-    if (!ready.empty()) {
-      auto run_callbacks = [ready = std::move(ready), ok]() mutable {
-        for (auto& done : ready) done(ok);
-      };
-      if (executor) {
-        executor(std::move(run_callbacks));
-      } else {
-        run_callbacks();
-      }
+    // The committed changes are destroyed with the callbacks' task: memory allocated
+    // on a network thread is freed there, which glibc does far faster than across threads.
+    auto run_callbacks = [ready = std::move(ready), batch = std::move(batch), ok]() mutable {
+      for (auto& done : ready) done(ok);
+    };
+    batch = {};
+    if (executor) {
+      executor(std::move(run_callbacks));
+    } else {
+      run_callbacks();
     }
     {
       std::lock_guard lock(mutex_);
