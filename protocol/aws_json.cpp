@@ -70,20 +70,17 @@ HttpResponse json_output(const ServiceModel&, const Value& output, std::string_v
 }
 
 HttpResponse json_error(const ServiceModel* model, const ApiError& error, std::string_view request_id) {
-  const Shape* shape = model ? model->error(error.code) : nullptr;
+  ErrorTraits traits = error_traits(model, error);
   HttpResponse response;
-  response.status = shape ? shape->http_status : error.status;
+  response.status = traits.status;
   Value body = Value::object();
   body.set("__type", type_prefix(model) + error.code);
   body.set("message", std::string(error.what()));
   response.body = json::write(body);
   response.set_header("Content-Type", std::string(kContentType));
   response.set_header("x-amzn-RequestId", std::string(request_id));
-  if (model && model->query_compatible) {
-    bool sender = shape ? shape->sender_fault : error.sender;
-    response.set_header("x-amzn-query-error",
-                        (shape ? shape->error_code : error.code) + (sender ? ";Sender" : ";Receiver"));
-  }
+  if (model && model->query_compatible)
+    response.set_header("x-amzn-query-error", traits.query_code + (traits.sender ? ";Sender" : ";Receiver"));
   return response;
 }
 

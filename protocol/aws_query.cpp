@@ -225,19 +225,19 @@ HttpResponse query_output(const ServiceModel& model, const Operation& op, const 
 }
 
 HttpResponse query_error(const ServiceModel* model, const ApiError& error, std::string_view request_id) {
-  const Shape* shape = model ? model->error(error.code) : nullptr;
+  ErrorTraits traits = error_traits(model, error);
   xml::Writer out;
   out.open("ErrorResponse", model ? std::string_view(model->xml_namespace) : std::string_view());
   out.open("Error");
-  out.element("Type", (shape ? shape->sender_fault : error.sender) ? "Sender" : "Receiver");
-  out.element("Code", shape ? shape->error_code : error.code);
+  out.element("Type", traits.sender ? "Sender" : "Receiver");
+  out.element("Code", traits.query_code);
   out.element("Message", error.what());
   out.open("Detail");
   out.close("Detail");
   out.close("Error");
   out.element("RequestId", request_id);
   out.close("ErrorResponse");
-  HttpResponse response = xml_response(shape ? shape->http_status : error.status, out.take());
+  HttpResponse response = xml_response(traits.status, out.take());
   response.set_header("x-amzn-RequestId", std::string(request_id));
   return response;
 }

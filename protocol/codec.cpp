@@ -23,6 +23,31 @@ void check_required(const Operation& op, const Value& input) {
   }
 }
 
+// Decodes the input of a resolved operation; a bad input answers in the call's protocol.
+template <typename DecodeInput>
+Decoded make_call(Wire wire, const ServiceModel* model, const Operation* op,
+                  const std::optional<sigv4::Credential>& credential, DecodeInput&& decode_input,
+                  std::string_view request_id) {
+  Call call;
+  call.wire = wire;
+  call.model = model;
+  call.operation = op;
+  if (credential) {
+    call.access_key = credential->access_key;
+    call.region = credential->region;
+  }
+  Decoded d;
+  try {
+    call.input = decode_input();
+    check_required(*op, call.input);
+  } catch (const ApiError& e) {
+    d.error = encode_error(call, e, request_id);
+    return d;
+  }
+  d.call = std::move(call);
+  return d;
+}
+
 Decoded failure(HttpResponse response) {
   Decoded d;
   d.error = std::move(response);
@@ -38,23 +63,9 @@ Decoded decode_json(const HttpRequest& request, const ModelRegistry& models, std
     return failure(json_error(model, ApiError("UnknownOperationException", "Unknown operation " + std::string(target)),
                               request_id));
   }
-  Call call;
-  call.wire = Wire::AwsJson;
-  call.model = model;
-  call.operation = op;
-  try {
-    call.input = decode_json_input(request.body, op->input);
-    check_required(*op, call.input);
-  } catch (const ApiError& e) {
-    return failure(json_error(model, e, request_id));
-  }
-  if (auto credential = credential_of(request, nullptr)) {
-    call.access_key = credential->access_key;
-    call.region = credential->region;
-  }
-  Decoded d;
-  d.call = std::move(call);
-  return d;
+  return make_call(
+      Wire::AwsJson, model, op, credential_of(request, nullptr),
+      [&] { return decode_json_input(request.body, op->input); }, request_id);
 }
 
 Decoded decode_query(form::Params params, const std::optional<sigv4::Credential>& credential,
@@ -68,23 +79,8 @@ Decoded decode_query(form::Params params, const std::optional<sigv4::Credential>
                                     : ApiError("InvalidAction", "The action " + action + " is not valid for this endpoint.");
     return failure(query_error(model, error, request_id));
   }
-  Call call;
-  call.wire = Wire::AwsQuery;
-  call.model = model;
-  call.operation = op;
-  try {
-    call.input = decode_query_input(params, op->input);
-    check_required(*op, call.input);
-  } catch (const ApiError& e) {
-    return failure(query_error(model, e, request_id));
-  }
-  if (credential) {
-    call.access_key = credential->access_key;
-    call.region = credential->region;
-  }
-  Decoded d;
-  d.call = std::move(call);
-  return d;
+  return make_call(
+      Wire::AwsQuery, model, op, credential, [&] { return decode_query_input(params, op->input); }, request_id);
 }
 
 bool is_form(const HttpRequest& request) {
@@ -105,6 +101,12 @@ std::optional<Decoded> decode(const HttpRequest& request, const ModelRegistry& m
   for (auto& [k, v] : *query) body->emplace(k, v);
   if (!body->contains("Action") && !is_form(request)) return std::nullopt;
   return decode_query(std::move(*body), credential_of(request, &*query), models, request_id);
+}
+
+ErrorTraits error_traits(const ServiceModel* model, const ApiError& error) {
+  if (const Shape* shape = model ? model->error(error.code) : nullptr)
+    return {shape->error_code, shape->http_status, shape->sender_fault};
+  return {error.code, error.status, error.sender};
 }
 
 HttpResponse encode_output(const Call& call, const Value& output, std::string_view request_id) {

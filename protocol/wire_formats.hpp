@@ -1,5 +1,6 @@
 #pragma once
 // The two wire formats behind codec.cpp. Internal to protocol/.
+#include <string>
 #include <string_view>
 
 #include "protocol/api_error.hpp"
@@ -9,6 +10,15 @@
 #include "protocol/value.hpp"
 
 namespace stratus::protocol {
+
+// How an error goes on the wire: the model's traits for its code where the model has an
+// exception shape of that name, the ApiError's own otherwise.
+struct ErrorTraits {
+  std::string query_code;  // awsQuery Code, and the code in x-amzn-query-error
+  int status;
+  bool sender;
+};
+ErrorTraits error_traits(const ServiceModel* model, const ApiError& error);
 
 // awsJson 1.0/1.1. Decoding throws ApiError (SerializationException) for a body that
 // is not a JSON object or does not fit the operation's input shape.

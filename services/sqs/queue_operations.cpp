@@ -37,28 +37,55 @@ void validate_tags(const std::map<std::string, std::string>& tags) {
   }
 }
 
-// Paging for list operations: the token is the base64 of the last name returned.
-struct Page {
-  std::size_t limit;
-  std::string after;
-};
+// One page of queue URLs for the list operations, taken in name order. NextToken is the
+// base64 of the last name returned, and comes only when MaxResults asked for paging.
+class UrlPage {
+ public:
+  explicit UrlPage(const Value& input) : paged_(input.find("MaxResults") != nullptr) {
+    if (auto max = input::optional_int(input, "MaxResults")) {
+      if (*max < 1 || *max > 1000)
+        throw invalid_parameter("Value " + std::to_string(*max) +
+                                " for parameter MaxResults is invalid. Reason: MaxResults must be an integer between "
+                                "1 and 1000.");
+      limit_ = static_cast<std::size_t>(*max);
+    }
+    if (auto token = input::optional_string(input, "NextToken")) {
+      auto decoded = checksums::base64_decode(*token);
+      if (!decoded) throw invalid_parameter("Invalid NextToken value.");
+      after_ = *decoded;
+    }
+  }
 
-Page page_of(const Value& input) {
-  Page page{1000, ""};
-  if (auto max = input::optional_int(input, "MaxResults")) {
-    if (*max < 1 || *max > 1000)
-      throw invalid_parameter("Value " + std::to_string(*max) +
-                              " for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 "
-                              "and 1000.");
-    page.limit = static_cast<std::size_t>(*max);
+  // Names up to this one were on earlier pages.
+  const std::string& after() const { return after_; }
+
+  // Adds the queue's URL; false when the page is already full.
+  bool take(const std::string& host, const Queue& q) {
+    if (urls_.as_array().size() == limit_) {
+      more_ = true;
+      return false;
+    }
+    urls_.push(queue_url(host, q.account(), q.name()));
+    last_ = q.name();
+    return true;
   }
-  if (auto token = input::optional_string(input, "NextToken")) {
-    auto decoded = checksums::base64_decode(*token);
-    if (!decoded) throw invalid_parameter("Invalid NextToken value.");
-    page.after = *decoded;
+
+  bool empty() const { return urls_.as_array().empty(); }
+
+  // Sets `member` to the URLs, and NextToken when more remain.
+  void answer(Value& result, std::string_view member) {
+    result.set(member, std::move(urls_));
+    if (more_ && paged_) result.set("NextToken", checksums::base64_encode(last_));
   }
-  return page;
-}
+
+ private:
+  bool paged_;
+  std::size_t limit_ = 1000;
+  std::string after_;
+  Value urls_ = Value::array();
+  std::string last_;
+  bool more_ = false;
+};
 
 }  // namespace
 
@@ -148,26 +175,15 @@ Value SqsService::get_queue_url(const RequestContext& ctx, const Value& input) {
 
 Value SqsService::list_queues(const RequestContext& ctx, const Value& input) {
   std::string prefix = input::optional_string(input, "QueueNamePrefix").value_or("");
-  Page page = page_of(input);
-  bool paged = input.find("MaxResults") != nullptr;
+  UrlPage page(input);
   std::string range = ctx.account + "/" + ctx.region + "/";
-  Value urls = Value::array();
-  std::string last;
-  bool more = false;
-  for (auto it = queues_.lower_bound(range + std::max(prefix, page.after)); it != queues_.end(); ++it) {
+  for (auto it = queues_.lower_bound(range + std::max(prefix, page.after())); it != queues_.end(); ++it) {
     if (!it->first.starts_with(range + prefix)) break;
-    const Queue& q = *it->second;
-    if (!page.after.empty() && q.name() <= page.after) continue;
-    if (urls.as_array().size() == page.limit) {
-      more = true;
-      break;
-    }
-    urls.push(queue_url(ctx.host, q.account(), q.name()));
-    last = q.name();
+    if (it->second->name() <= page.after()) continue;
+    if (!page.take(ctx.host, *it->second)) break;
   }
   Value result = Value::object();
-  if (!urls.as_array().empty()) result.set("QueueUrls", std::move(urls));
-  if (more && paged) result.set("NextToken", checksums::base64_encode(last));
+  if (!page.empty()) page.answer(result, "QueueUrls");
   return result;
 }
 
@@ -321,23 +337,13 @@ Value SqsService::remove_permission(const RequestContext& ctx, const Value& inpu
 
 Value SqsService::list_dead_letter_source_queues(const RequestContext& ctx, const Value& input) {
   Queue& target = queue_for(ctx, input);
-  Page page = page_of(input);
-  bool paged = input.find("MaxResults") != nullptr;
-  Value urls = Value::array();
-  std::string last;
-  bool more = false;
+  UrlPage page(input);
   for (const auto& [key, q] : queues_) {
-    if (q->config.dead_letter_arn != target.arn() || q->name() <= page.after) continue;
-    if (urls.as_array().size() == page.limit) {
-      more = true;
-      break;
-    }
-    urls.push(queue_url(ctx.host, q->account(), q->name()));
-    last = q->name();
+    if (q->config.dead_letter_arn != target.arn() || q->name() <= page.after()) continue;
+    if (!page.take(ctx.host, *q)) break;
   }
   Value result = Value::object();
-  result.set("queueUrls", std::move(urls));
-  if (more && paged) result.set("NextToken", checksums::base64_encode(last));
+  page.answer(result, "queueUrls");
   return result;
 }
 

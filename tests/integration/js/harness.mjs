@@ -61,6 +61,21 @@ async function healthy(endpoint) {
   }
 }
 
+/** SQS clients for one endpoint, all destroyed together when the server stops. */
+function clientPool(endpoint) {
+  const clients = [];
+  return {
+    sqs(extra = {}) {
+      const c = new SQSClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
+      clients.push(c);
+      return c;
+    },
+    destroyAll() {
+      for (const c of clients) c.destroy();
+    },
+  };
+}
+
 /**
  * Start a server (or attach to STRATUS_TEST_ENDPOINT).
  * Returns { endpoint, external, sqs(), stop() }.
@@ -69,17 +84,13 @@ export async function startServer() {
   const external = process.env.STRATUS_TEST_ENDPOINT;
   if (external) {
     const endpoint = external.replace(/\/+$/, '');
-    const clients = [];
+    const pool = clientPool(endpoint);
     return {
       endpoint,
       external: true,
-      sqs(extra = {}) {
-        const c = new SQSClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
-        clients.push(c);
-        return c;
-      },
+      sqs: pool.sqs,
       async stop() {
-        for (const c of clients) c.destroy();
+        pool.destroyAll();
       },
     };
   }
@@ -153,7 +164,7 @@ export async function startServer() {
     await sleep(HEALTH_POLL_MS);
   }
 
-  const clients = [];
+  const pool = clientPool(endpoint);
   return {
     endpoint,
     external: false,
@@ -161,13 +172,9 @@ export async function startServer() {
     get stderr() {
       return stderr;
     },
-    sqs(extra = {}) {
-      const c = new SQSClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
-      clients.push(c);
-      return c;
-    },
+    sqs: pool.sqs,
     async stop() {
-      for (const c of clients) c.destroy();
+      pool.destroyAll();
       if (!exitInfo) child.kill('SIGTERM');
       let timer;
       const timeout = new Promise((resolve) => {
