@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <mutex>
@@ -54,22 +55,66 @@ class SessionRegistry {
   std::set<std::shared_ptr<Session>> sessions_;
 };
 
-HttpRequest to_request(http::request<http::string_body>&& in) {
-  HttpRequest out;
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  for (const auto& field : in) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  out.body = std::move(in.body());
-  return out;
-}
+// Parses a request straight into the protocol layer's HttpRequest: no Beast fields
+// container in between, so each header is copied once.
+class RequestParser : public http::basic_parser<true> {
+ public:
+  HttpRequest request;
+  unsigned version = 11;
 
-http::response<http::string_body> to_beast(HttpResponse&& in, unsigned version, bool keep_alive) {
-  http::response<http::string_body> out{static_cast<http::status>(in.status), version};
-  for (auto& [name, value] : in.headers) out.set(name, value);
-  out.body() = std::move(in.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  return out;
+ private:
+  void on_request_impl(http::verb, beast::string_view method, beast::string_view target, int version_number,
+                       beast::error_code&) override {
+    request.method.assign(method.data(), method.size());
+    request.target.assign(target.data(), target.size());
+    version = static_cast<unsigned>(version_number);
+    request.headers.reserve(16);
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
+    request.headers.emplace_back(std::string(name.data(), name.size()), std::string(value.data(), value.size()));
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
+    if (length) request.body.reserve(static_cast<std::size_t>(*length));
+  }
+  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    request.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
+    request.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+};
+
+// The whole response in one buffer: status line, headers, body.
+void serialize(const HttpResponse& response, unsigned version, bool keep_alive, std::string& out) {
+  auto reason = http::obsolete_reason(static_cast<http::status>(response.status));
+  std::size_t size = 64 + reason.size() + response.body.size();
+  for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 4;
+  out.clear();
+  out.reserve(size);
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const auto& [name, value] : response.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  out += std::to_string(response.body.size());
+  out += "\r\n";
+  if (!keep_alive && version != 10) out += "Connection: close\r\n";
+  if (keep_alive && version == 10) out += "Connection: keep-alive\r\n";
+  out += "\r\n";
+  out += response.body;
 }
 
 // One connection: reads a request, hands it to the router, writes the answer, repeats.
@@ -120,11 +165,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return close();
     busy_ = true;
-    auto request = parser_->release();
-    unsigned version = request.version();
-    bool keep_alive = request.keep_alive();
+    unsigned version = parser_->version;
+    bool keep_alive = parser_->keep_alive();
     stream_.expires_never();
-    router_.handle(to_request(std::move(request)),
+    router_.handle(std::move(parser_->request),
                    [self = shared_from_this(), version, keep_alive](HttpResponse response) {
                      asio::post(self->stream_.get_executor(),
                                 [self, version, keep_alive, response = std::move(response)]() mutable {
@@ -137,10 +181,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(HttpResponse response, bool keep_alive) {
     busy_ = true;
     keep_alive = keep_alive && !stopping_;
-    auto message = std::make_shared<http::response<http::string_body>>(to_beast(std::move(response), version_, keep_alive));
+    serialize(response, version_, keep_alive, out_);
     stream_.expires_after(std::chrono::seconds(config_.idle_timeout_s));
-    http::async_write(stream_, *message,
-                      [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
+    asio::async_write(stream_, asio::buffer(out_),
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                         self->busy_ = false;
                         if (ec || !keep_alive) return self->close();
                         self->read();
@@ -156,7 +200,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
+  std::string out_;  // the response being written
   const Config& config_;
   Router& router_;
   SessionRegistry& registry_;
