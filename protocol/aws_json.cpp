@@ -27,18 +27,30 @@ bool fits(const Shape& shape, const Value& v) {
   return false;
 }
 
+// Where a value sits in the input, spelled out only when it is reported.
+struct Path {
+  const Path* parent;
+  std::string_view step;  // a member or key name, or "[]"
+
+  std::string text() const {
+    std::string head = parent ? parent->text() : std::string();
+    if (parent && step != "[]") head += '.';
+    return head + std::string(step);
+  }
+};
+
 // Checks the JSON types against the model so that services can trust them.
 // Unknown members are ignored, as AWS does.
-void check_types(const Shape& shape, const Value& v, const std::string& path) {
+void check_types(const Shape& shape, const Value& v, const Path& path) {
   if (v.is_null()) return;
-  if (!fits(shape, v)) throw serialization_error("Unexpected value type in payload at " + path);
+  if (!fits(shape, v)) throw serialization_error("Unexpected value type in payload at " + path.text());
   if (shape.type == ShapeType::Structure) {
     for (const auto& m : shape.members)
-      if (const Value* child = v.find(m.name)) check_types(*m.shape, *child, path + "." + m.name);
+      if (const Value* child = v.find(m.name)) check_types(*m.shape, *child, Path{&path, m.name});
   } else if (shape.type == ShapeType::List) {
-    for (const auto& e : v.as_array()) check_types(*shape.member.shape, e, path + "[]");
+    for (const auto& e : v.as_array()) check_types(*shape.member.shape, e, Path{&path, "[]"});
   } else if (shape.type == ShapeType::Map) {
-    for (const auto& [k, e] : v.as_object()) check_types(*shape.value.shape, e, path + "." + k);
+    for (const auto& [k, e] : v.as_object()) check_types(*shape.value.shape, e, Path{&path, k});
   }
 }
 
@@ -57,7 +69,7 @@ Value decode_json_input(std::string_view body, const Shape* input) {
     throw serialization_error("Start of structure or map found where not expected.");
   }
   if (!doc.is_object()) throw serialization_error("Start of structure or map found where not expected.");
-  if (input) check_types(*input, doc, input->name);
+  if (input) check_types(*input, doc, Path{nullptr, input->name});
   return doc;
 }
 

@@ -1,6 +1,8 @@
 #include "protocol/checksums.hpp"
 
 #include <cctype>
+#include <map>
+#include <stdexcept>
 
 #include <openssl/evp.h>
 
@@ -16,11 +18,30 @@ std::string to_hex(const unsigned char* data, size_t size) {
   return out;
 }
 
-std::array<unsigned char, 16> md5(std::string_view data) {
-  std::array<unsigned char, 16> digest{};
+namespace {
+
+// One digest context per thread, reused: EVP_Digest would allocate one per call.
+void digest(const char* algorithm, std::string_view data, unsigned char* out) {
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context context;
+  thread_local std::map<std::string_view, EVP_MD*> fetched;
+  EVP_MD*& md = fetched[algorithm];
+  if (!md) md = EVP_MD_fetch(nullptr, algorithm, nullptr);
   unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_md5(), nullptr);
-  return digest;
+  if (!md || !EVP_DigestInit_ex2(context.ctx, md, nullptr) || !EVP_DigestUpdate(context.ctx, data.data(), data.size()) ||
+      !EVP_DigestFinal_ex(context.ctx, out, &size))
+    throw std::runtime_error(std::string("digest failed: ") + algorithm);
+}
+
+}  // namespace
+
+std::array<unsigned char, 16> md5(std::string_view data) {
+  std::array<unsigned char, 16> out{};
+  digest("MD5", data, out.data());
+  return out;
 }
 
 std::string md5_hex(std::string_view data) {
@@ -29,10 +50,9 @@ std::string md5_hex(std::string_view data) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return to_hex(digest, size);
+  unsigned char out[32];
+  digest("SHA256", data, out);
+  return to_hex(out, sizeof out);
 }
 
 std::string base64_encode(std::string_view data) {

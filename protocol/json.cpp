@@ -28,7 +28,11 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   bool String(const char* s, rapidjson::SizeType n, bool) {
     return add(Value(std::string(s, n)));
   }
-  bool StartObject() { return open(Value::object()); }
+  bool StartObject() {
+    Value object = Value::object();
+    object.as_object().reserve(4);  // most inputs are small structures: grow once, not thrice
+    return open(std::move(object));
+  }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     key_.assign(s, n);
     return true;
@@ -111,7 +115,7 @@ void write_value(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v) 
 
 Value parse(std::string_view text, int max_depth) {
   Builder builder(max_depth);
-  rapidjson::Reader reader;
+  thread_local rapidjson::Reader reader;  // its parse stack is reused
   rapidjson::MemoryStream ms(text.data(), text.size());
   auto result = reader.Parse<rapidjson::kParseValidateEncodingFlag |
                              rapidjson::kParseStopWhenDoneFlag>(ms, builder);
@@ -128,8 +132,11 @@ Value parse(std::string_view text, int max_depth) {
 }
 
 std::string write(const Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  // Kept per thread so that their memory is reused: one allocation per document.
+  thread_local rapidjson::StringBuffer buffer;
+  thread_local rapidjson::Writer<rapidjson::StringBuffer> writer;
+  buffer.Clear();
+  writer.Reset(buffer);
   write_value(writer, value);
   return std::string(buffer.GetString(), buffer.GetSize());
 }

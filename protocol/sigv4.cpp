@@ -1,18 +1,20 @@
 #include "protocol/sigv4.hpp"
 
-#include <vector>
+#include <array>
 
 namespace stratus::sigv4 {
 
 std::optional<Credential> parse_scope(std::string_view scope) {
-  std::vector<std::string_view> parts;
-  while (true) {
+  std::array<std::string_view, 5> parts;
+  std::size_t count = 0;
+  bool whole = false;  // every part read, none left over
+  while (count < parts.size() && !whole) {
     size_t slash = scope.find('/');
-    parts.push_back(scope.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    scope.remove_prefix(slash + 1);
+    parts[count++] = scope.substr(0, slash);
+    whole = slash == std::string_view::npos;
+    scope.remove_prefix(whole ? scope.size() : slash + 1);
   }
-  if (parts.size() != 5 || parts[0].empty() || parts[4] != "aws4_request") return std::nullopt;
+  if (!whole || count != 5 || parts[0].empty() || parts[4] != "aws4_request") return std::nullopt;
   return Credential{std::string(parts[0]), std::string(parts[1]), std::string(parts[2]),
                     std::string(parts[3])};
 }

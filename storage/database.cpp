@@ -152,9 +152,9 @@ void Database::flush() {
 bool Database::commit(std::vector<WriteOp>& batch) {
   std::lock_guard lock(connection_mutex_);
   try {
-    connection_->exec("BEGIN");
+    connection_->prepared("BEGIN").run();
     for (auto& op : batch) op(*connection_);
-    connection_->exec("COMMIT");
+    connection_->prepared("COMMIT").run();
     return true;
   } catch (const std::exception& e) {
     spdlog::error("storage: commit of {} changes failed: {}", batch.size(), e.what());

@@ -88,9 +88,9 @@ void Connection::exec(const std::string& sql) {
   }
 }
 
-Statement& Connection::prepared(const std::string& sql) {
+Statement& Connection::prepared(std::string_view sql) {
   auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+  if (it == cache_.end()) it = cache_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
   it->second->reset();
   return *it->second;
 }

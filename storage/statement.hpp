@@ -53,7 +53,7 @@ class Connection {
 
   void exec(const std::string& sql);
   // A statement prepared once per connection and reused; it comes back reset.
-  Statement& prepared(const std::string& sql);
+  Statement& prepared(std::string_view sql);
 
  private:
   sqlite3* db_ = nullptr;
