@@ -76,8 +76,8 @@ Value decode_json_input(std::string_view body, const Shape* input) {
 HttpResponse json_output(const ServiceModel&, const Value& output, std::string_view request_id) {
   HttpResponse response;
   response.body = output.is_null() ? "{}" : json::write(output);
-  response.set_header("Content-Type", std::string(kContentType));
-  response.set_header("x-amzn-RequestId", std::string(request_id));
+  response.set_header("Content-Type", kContentType);
+  response.set_header("x-amzn-RequestId", request_id);
   return response;
 }
 
@@ -89,8 +89,8 @@ HttpResponse json_error(const ServiceModel* model, const ApiError& error, std::s
   body.set("__type", type_prefix(model) + error.code);
   body.set("message", std::string(error.what()));
   response.body = json::write(body);
-  response.set_header("Content-Type", std::string(kContentType));
-  response.set_header("x-amzn-RequestId", std::string(request_id));
+  response.set_header("Content-Type", kContentType);
+  response.set_header("x-amzn-RequestId", request_id);
   if (model && model->query_compatible)
     response.set_header("x-amzn-query-error", traits.query_code + (traits.sender ? ";Sender" : ";Receiver"));
   return response;

@@ -220,7 +220,7 @@ HttpResponse query_output(const ServiceModel& model, const Operation& op, const 
   write_request_id(out, request_id);
   out.close(response_name);
   HttpResponse response = xml_response(200, out.take());
-  response.set_header("x-amzn-RequestId", std::string(request_id));
+  response.set_header("x-amzn-RequestId", request_id);
   return response;
 }
 
@@ -238,7 +238,7 @@ HttpResponse query_error(const ServiceModel* model, const ApiError& error, std::
   out.element("RequestId", request_id);
   out.close("ErrorResponse");
   HttpResponse response = xml_response(traits.status, out.take());
-  response.set_header("x-amzn-RequestId", std::string(request_id));
+  response.set_header("x-amzn-RequestId", request_id);
   return response;
 }
 

@@ -21,12 +21,16 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 
-  void set_header(std::string name, std::string value) {
-    headers.emplace_back(std::move(name), std::move(value));
-  }
+  void set_header(std::string_view name, std::string_view value);
+  // Case-insensitive; empty when absent.
+  std::string_view header(std::string_view name) const;
+  // "Name: value\r\n" for each header, as they go on the wire.
+  const std::string& header_lines() const { return header_lines_; }
+
+ private:
+  std::string header_lines_;
 };
 
 }  // namespace stratus

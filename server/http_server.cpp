@@ -93,8 +93,7 @@ class RequestParser : public http::basic_parser<true> {
 // The whole response in one buffer: status line, headers, body.
 void serialize(const HttpResponse& response, unsigned version, bool keep_alive, std::string& out) {
   auto reason = http::obsolete_reason(static_cast<http::status>(response.status));
-  std::size_t size = 64 + reason.size() + response.body.size();
-  for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 4;
+  std::size_t size = 64 + reason.size() + response.header_lines().size() + response.body.size();
   out.clear();
   out.reserve(size);
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -102,12 +101,7 @@ void serialize(const HttpResponse& response, unsigned version, bool keep_alive, 
   out += ' ';
   out.append(reason.data(), reason.size());
   out += "\r\n";
-  for (const auto& [name, value] : response.headers) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
+  out += response.header_lines();
   out += "Content-Length: ";
   out += std::to_string(response.body.size());
   out += "\r\n";

@@ -69,9 +69,8 @@ std::string canonical(const Value& v) { return json::write(sorted(v)); }
 std::string canonical_text(const std::string& json_text) { return canonical(json::parse(json_text)); }
 
 std::string header(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (k == name) return v;
-  return "<absent>";
+  std::string_view value = r.header(name);
+  return value.empty() ? "<absent>" : std::string(value);
 }
 
 Call call_for(Wire wire, const std::string& operation) {
