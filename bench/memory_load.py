@@ -6,6 +6,10 @@
                                                           DeleteMessageBatch until N
                                                           are deleted or the queue
                                                           stays empty
+  memory_load.py flow  --port P --queue-url U --count N   both at once: half the threads
+                                                          send N, half receive+delete
+                                                          them as they come, senders
+                                                          at most --window ahead
 Prints one JSON line: {"phase", "messages", "seconds", "requests", "errors"}.
 """
 import argparse
@@ -44,14 +48,24 @@ class Client:
 class Shared:
     def __init__(self):
         self.lock = threading.Lock()
-        self.messages = 0
+        self.messages = 0  # deleted (drain, flow) or sent (send)
+        self.sent = 0
         self.requests = 0
         self.errors = 0
         self.batches_left = 0
+        self.senders_running = 0  # drainers give up on an empty queue only after these
         self.failure = None
 
 
 def send_worker(args, sh):
+    try:
+        send_batches(args, sh)
+    finally:
+        with sh.lock:
+            sh.senders_running -= 1
+
+
+def send_batches(args, sh):
     client = Client(args.port)
     payload = "m" * args.size
     body = json.dumps({"QueueUrl": args.queue_url, "Entries": [
@@ -60,6 +74,11 @@ def send_worker(args, sh):
         with sh.lock:
             if sh.batches_left <= 0 or sh.failure:
                 return
+            ahead = sh.sent - sh.messages
+        if args.window and ahead >= args.window:
+            time.sleep(0.005)  # consumers are behind: a steady flow, not a backlog
+            continue
+        with sh.lock:
             sh.batches_left -= 1
         try:
             status, data = client.call("SendMessageBatch", body)
@@ -71,7 +90,7 @@ def send_worker(args, sh):
             ok = len(json.loads(data).get("Successful", []))
         with sh.lock:
             sh.requests += 1
-            sh.messages += ok
+            sh.sent += ok
             sh.errors += 10 - ok
 
 
@@ -93,9 +112,10 @@ def drain_worker(args, sh):
                 continue
             msgs = json.loads(data).get("Messages", [])
             if not msgs:
-                empty_in_a_row += 1
                 with sh.lock:
                     sh.requests += 1
+                    sending = sh.senders_running > 0
+                empty_in_a_row = 0 if sending else empty_in_a_row + 1
                 if empty_in_a_row >= 20:
                     return
                 time.sleep(0.05)
@@ -117,25 +137,33 @@ def drain_worker(args, sh):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("phase", choices=["send", "drain"])
+    ap.add_argument("phase", choices=["send", "drain", "flow"])
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--queue-url", required=True)
     ap.add_argument("--count", type=int, required=True)
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--size", type=int, default=100)
+    ap.add_argument("--window", type=int, default=0,
+                    help="flow: senders stay at most this many messages ahead of deletes")
     args = ap.parse_args()
 
     sh = Shared()
     sh.batches_left = (args.count + 9) // 10
-    worker = send_worker if args.phase == "send" else drain_worker
-    threads = [threading.Thread(target=worker, args=(args, sh), daemon=True)
-               for _ in range(args.threads)]
+    if args.phase == "flow":
+        senders = max(1, args.threads // 2)
+        workers = [send_worker] * senders + [drain_worker] * max(1, args.threads - senders)
+    else:
+        workers = [send_worker if args.phase == "send" else drain_worker] * args.threads
+    sh.senders_running = workers.count(send_worker)
+    threads = [threading.Thread(target=w, args=(args, sh), daemon=True) for w in workers]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - t0
+    if args.phase == "send":
+        sh.messages = sh.sent
     print(json.dumps({"phase": args.phase, "messages": sh.messages, "seconds": round(seconds, 3),
                       "requests": sh.requests, "errors": sh.errors}))
     if sh.failure:
