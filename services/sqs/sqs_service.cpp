@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/input.hpp"
+#include "services/operations.hpp"
 #include "services/sqs/move_task.hpp"
 #include "services/sqs/names.hpp"
 
@@ -15,8 +16,8 @@ std::string queue_key(const std::string& account, const std::string& region, con
 
 }  // namespace
 
-const std::map<std::string, SqsService::Handler, std::less<>>& SqsService::operations() {
-  static const std::map<std::string, Handler, std::less<>> table = {
+const OperationTable<SqsService>& SqsService::operations() {
+  static const OperationTable<SqsService> table = {
       {"AddPermission", {&SqsService::add_permission}},
       {"CancelMessageMoveTask", {&SqsService::cancel_message_move_task}},
       {"ChangeMessageVisibility", {&SqsService::change_message_visibility}},
@@ -56,27 +57,7 @@ SqsService::SqsService(storage::Database& db, Scheduler& scheduler) : store_(db)
 SqsService::~SqsService() = default;
 
 void SqsService::call(std::string_view operation, const RequestContext& context, Value input, Reply reply) {
-  auto it = operations().find(operation);
-  if (it == operations().end()) {
-    reply(ApiError("InvalidAction", "The action " + std::string(operation) + " is not valid for this endpoint."));
-    return;
-  }
-  Outcome outcome;
-  try {
-    std::lock_guard lock(mutex_);
-    if (it->second.async) {
-      (this->*it->second.async)(context, input, reply);
-      return;
-    }
-    outcome = (this->*it->second.sync)(context, input);
-  } catch (const ApiError& e) {
-    outcome = e;
-  } catch (const std::exception& e) {
-    spdlog::error("sqs {}: {}", operation, e.what());
-    outcome = ApiError("InternalFailure", "The request processing has failed because of an unknown error.", 500,
-                       false);
-  }
-  reply(std::move(outcome));
+  dispatch(*this, operations(), mutex_, operation, context, input, reply);
 }
 
 void SqsService::reset() {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "services/operations.hpp"
 #include "services/service.hpp"
 #include "services/sqs/persistence.hpp"
 #include "services/sqs/queue.hpp"
@@ -48,13 +49,7 @@ class SqsService : public Service {
   void shutdown() override;
 
  private:
-  using SyncHandler = Value (SqsService::*)(const RequestContext&, const Value&);
-  using AsyncHandler = void (SqsService::*)(const RequestContext&, const Value&, Reply&);
-  struct Handler {
-    SyncHandler sync = nullptr;
-    AsyncHandler async = nullptr;
-  };
-  static const std::map<std::string, Handler, std::less<>>& operations();
+  static const OperationTable<SqsService>& operations();
 
   // queue_operations.cpp
   Value create_queue(const RequestContext&, const Value&);
