@@ -144,7 +144,7 @@ void write_member(xml::Writer& out, const MemberRef& m, const Value& v) {
   const Shape& shape = *m.shape;
   bool flattened = m.flattened || shape.flattened;
   if (shape.type == ShapeType::List && flattened) {
-    std::string_view item = shape.member.location_name.empty() ? m.wire_name() : shape.member.location_name;
+    std::string_view item = shape.member.location_name.empty() ? m.wire_name() : std::string_view(shape.member.location_name);
     for (const auto& e : v.as_array()) write_value(out, *shape.member.shape, e, item);
   } else if (shape.type == ShapeType::Map && flattened) {
     for (const auto& [k, e] : v.as_object()) {
@@ -167,7 +167,9 @@ void write_value(xml::Writer& out, const Shape& shape, const Value& v, std::stri
       out.close(name);
       break;
     case ShapeType::List: {
-      std::string_view item = shape.member.location_name.empty() ? "member" : shape.member.location_name;
+      // Both branches string_views: a std::string branch would make the result a temporary.
+      std::string_view item = shape.member.location_name.empty() ? std::string_view("member")
+                                                                  : std::string_view(shape.member.location_name);
       out.open(name);
       for (const auto& e : v.as_array()) write_value(out, *shape.member.shape, e, item);
       out.close(name);

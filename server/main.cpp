@@ -18,8 +18,10 @@
 #include "server/config.hpp"
 #include "server/http_server.hpp"
 #include "server/logging.hpp"
+#include "server/http_client.hpp"
 #include "server/router.hpp"
 #include "server/timers.hpp"
+#include "services/sns/sns_service.hpp"
 #include "services/sqs/sqs_service.hpp"
 #include "storage/database.hpp"
 
@@ -69,7 +71,11 @@ int run(const stratus::Config& config) {
     std::abort();
   });
   stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
+  stratus::AsioHttpClient http_client(io);
   router.add_service(std::make_unique<stratus::sqs::SqsService>(*db, scheduler));
+  router.add_service(std::make_unique<stratus::sns::SnsService>(
+      *db, scheduler, http_client, [&router](std::string_view name) { return router.service(name); },
+      config.ephemeral ? stratus::sns::Signer::ephemeral() : stratus::sns::Signer::open(config.data_dir)));
 
   stratus::HttpServer server(io, config, router);
   server.start();

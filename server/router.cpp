@@ -33,6 +33,11 @@ void Router::add_service(std::unique_ptr<Service> service) {
   services_.emplace(std::move(name), std::move(service));
 }
 
+Service* Router::service(std::string_view name) const {
+  auto it = services_.find(name);
+  return it == services_.end() ? nullptr : it->second.get();
+}
+
 void Router::shutdown() {
   for (auto& [name, service] : services_) service->shutdown();
 }
@@ -63,6 +68,22 @@ bool Router::handle_internal(const HttpRequest& request, const Respond& respond)
     body.set("services", std::move(services));
     respond(json_response(200, body));
     return true;
+  }
+  // /_stratus/<service>/<document>: what a service serves as plain HTTP.
+  if (request.method == "GET" && path.starts_with("/_stratus/")) {
+    std::string_view rest = path.substr(10);
+    auto slash = rest.find('/');
+    if (slash != std::string_view::npos) {
+      if (Service* owner = service(rest.substr(0, slash))) {
+        if (auto document = owner->document(rest.substr(slash + 1))) {
+          HttpResponse r;
+          r.body = std::move(document->body);
+          r.set_header("Content-Type", document->content_type);
+          respond(std::move(r));
+          return true;
+        }
+      }
+    }
   }
   if ((path == "/_stratus/reset" || path == "/moto-api/reset") && request.method == "POST") {
     for (auto& [name, service] : services_) service->reset();

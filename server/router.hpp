@@ -22,6 +22,8 @@ class Router {
   Router(const Config& config, const protocol::ModelRegistry& models, storage::Database& db);
 
   void add_service(std::unique_ptr<Service> service);
+  // The service of that name, for services that call each other; nullptr when absent.
+  Service* service(std::string_view name) const;
   // `respond` is called exactly once, from any thread.
   void handle(HttpRequest request, Respond respond);
   void shutdown();

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -42,6 +43,12 @@ class Scheduler {
   virtual void post(std::function<void()> fn) = 0;
 };
 
+// A static resource a service serves over plain HTTP (e.g. SNS's signing certificate).
+struct Document {
+  std::string content_type;
+  std::string body;
+};
+
 class Service {
  public:
   virtual ~Service() = default;
@@ -51,6 +58,8 @@ class Service {
   virtual void reset() = 0;
   // Answers every pending wait now, so that shutdown need not wait for them.
   virtual void shutdown() = 0;
+  // The document at /_stratus/<service>/<path>, if the service has one there.
+  virtual std::optional<Document> document(std::string_view /*path*/) const { return std::nullopt; }
 };
 
 }  // namespace stratus

@@ -1,0 +1,242 @@
+// Carrying messages to subscribers: SQS queues at once through the SQS service,
+// HTTP endpoints (and functions) from a stored delivery that is retried on the
+// subscription's delivery policy and finally sent to its dead-letter queue.
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "protocol/json.hpp"
+#include "services/ids.hpp"
+#include "services/sns/envelope.hpp"
+#include "services/sns/names.hpp"
+#include "services/sns/sns_service.hpp"
+
+namespace stratus::sns {
+namespace {
+
+// AWS's delivery policy for HTTP endpoints: numRetries after the first attempt, the
+// delay between them going from minDelayTarget to maxDelayTarget seconds.
+struct RetryPolicy {
+  int retries = 3;
+  int min_delay_s = 20;
+  int max_delay_s = 20;
+  std::string backoff = "linear";
+
+  std::chrono::milliseconds delay(int retry) const {
+    double span = max_delay_s - min_delay_s;
+    double seconds = min_delay_s;
+    if (retries > 1 && span > 0) {
+      double step = static_cast<double>(retry - 1) / (retries - 1);
+      seconds += backoff == "linear" ? span * step : span * (std::pow(2.0, step * 4) - 1) / 15;
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  }
+};
+
+void read_retry_policy(const Value* node, RetryPolicy& policy) {
+  if (!node || !node->is_object()) return;
+  auto number = [&](const char* name, int& out) {
+    if (const Value* v = node->find(name); v && v->is_number()) out = static_cast<int>(v->as_double());
+  };
+  number("numRetries", policy.retries);
+  number("minDelayTarget", policy.min_delay_s);
+  number("maxDelayTarget", policy.max_delay_s);
+  if (const Value* v = node->find("backoffFunction"); v && v->is_string()) policy.backoff = v->as_string();
+  policy.max_delay_s = std::max(policy.max_delay_s, policy.min_delay_s);
+}
+
+const Value* parsed(const Attributes& attributes, const char* name, Value& holder) {
+  auto it = attributes.find(name);
+  if (it == attributes.end()) return nullptr;
+  try {
+    holder = json::parse(it->second);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+  return &holder;
+}
+
+// The subscription's own policy wins unless the topic disables overrides.
+RetryPolicy retry_policy(const Subscription& s, const Topic* topic) {
+  RetryPolicy policy;
+  if (s.protocol != "http" && s.protocol != "https") {
+    policy = {5, 1, 20, "exponential"};  // AWS-managed endpoints: a few quick retries here
+    return policy;
+  }
+  Value topic_doc, sub_doc;
+  bool overrides = true;
+  if (topic) {
+    if (const Value* doc = parsed(topic->attributes, "DeliveryPolicy", topic_doc)) {
+      const Value* http = doc->find("http");
+      if (http) {
+        read_retry_policy(http->find("defaultHealthyRetryPolicy"), policy);
+        if (const Value* d = http->find("disableSubscriptionOverrides"); d && d->is_bool()) overrides = !d->as_bool();
+      }
+    }
+  }
+  if (overrides)
+    if (const Value* doc = parsed(s.attributes, "DeliveryPolicy", sub_doc)) read_retry_policy(doc->find("healthyRetryPolicy"), policy);
+  return policy;
+}
+
+// Raw delivery to SQS carries the attributes over; String.Array becomes String.
+Value queue_attributes(const Value& published) {
+  Value out = Value::object();
+  if (!published.is_object()) return out;
+  for (const auto& [name, a] : published.as_object()) {
+    Value copy = a;
+    if (const Value* t = a.find("DataType"); t && t->is_string() && t->as_string().starts_with("String.Array"))
+      copy.set("DataType", "String");
+    out.set(name, std::move(copy));
+  }
+  return out;
+}
+
+Value string_attribute(const std::string& value) {
+  return Value(Object{{"DataType", Value("String")}, {"StringValue", Value(value)}});
+}
+
+}  // namespace
+
+void SnsService::deliver(const Subscription& s, Notification n) {
+  if (s.protocol == "sqs") {
+    Value message = Value::object();
+    message.set("MessageBody", s.raw() ? n.message : notification_document(n, s.arn, *signer_));
+    if (s.raw() && n.attributes.is_object() && !n.attributes.as_object().empty())
+      message.set("MessageAttributes", queue_attributes(n.attributes));
+    if (!n.group_id.empty() && s.endpoint.ends_with(".fifo")) {
+      message.set("MessageGroupId", n.group_id);
+      message.set("MessageDeduplicationId", n.deduplication_id);
+    }
+    // Failures here are the subscriber's (no such queue, bad message): AWS does not
+    // retry those, it dead-letters them.
+    if (std::string why = send_to_queue(s.endpoint, std::move(message)); !why.empty()) dead_letter(s, n, why);
+    return;
+  }
+  if (s.protocol != "http" && s.protocol != "https" && s.protocol != "lambda") return;  // stored, never sent
+  auto d = std::make_shared<PendingDelivery>();
+  d->id = next_delivery_id_++;
+  d->subscription_arn = s.arn;
+  d->notification = std::move(n);
+  d->first_attempt_ms = ids::now_ms();
+  pending_.emplace(d->id, d);
+  store_.save_delivery(*d);
+  scheduler_.post([this, d] {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && pending_.contains(d->id)) attempt(d);
+  });
+}
+
+void SnsService::attempt(const std::shared_ptr<PendingDelivery>& d) {
+  auto it = subscriptions_.find(d->subscription_arn);
+  if (it == subscriptions_.end()) return finish(d);  // unsubscribed meanwhile
+  const Subscription& s = *it->second;
+  if (s.protocol == "http" || s.protocol == "https") return attempt_http(s, d);
+  retry_or_give_up(d, "Lambda is not available on this server");
+}
+
+void SnsService::attempt_http(const Subscription& s, const std::shared_ptr<PendingDelivery>& d) {
+  const Notification& n = d->notification;
+  OutboundRequest request;
+  request.url = s.endpoint;
+  request.body = s.raw() ? n.message : notification_document(n, s.arn, *signer_);
+  request.headers = {{"Content-Type", "text/plain; charset=UTF-8"},
+                     {"User-Agent", "Amazon Simple Notification Service Agent"},
+                     {"x-amz-sns-message-type", "Notification"},
+                     {"x-amz-sns-message-id", n.message_id},
+                     {"x-amz-sns-topic-arn", n.topic_arn},
+                     {"x-amz-sns-subscription-arn", s.arn}};
+  if (s.raw()) request.headers.emplace_back("x-amz-sns-rawdelivery", "true");
+  http_.post(std::move(request), [this, d](OutboundResult result) {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || !pending_.contains(d->id)) return;
+    if (result.status >= 200 && result.status < 300) return finish(d);
+    retry_or_give_up(d, result.status ? "HTTP status " + std::to_string(result.status) : result.error);
+  });
+}
+
+void SnsService::retry_or_give_up(const std::shared_ptr<PendingDelivery>& d, const std::string& why) {
+  auto it = subscriptions_.find(d->subscription_arn);
+  if (it == subscriptions_.end()) return finish(d);
+  const Subscription& s = *it->second;
+  auto topic = topics_.find(s.topic_arn);
+  RetryPolicy policy = retry_policy(s, topic == topics_.end() ? nullptr : topic->second.get());
+  ++d->attempts;
+  if (d->attempts <= policy.retries) {
+    spdlog::debug("sns: delivery to {} failed ({}); retry {} of {}", s.endpoint, why, d->attempts, policy.retries);
+    store_.save_delivery(*d);
+    d->retry = scheduler_.after(policy.delay(d->attempts), [this, d] {
+      std::lock_guard lock(mutex_);
+      if (!stopping_ && pending_.contains(d->id)) attempt(d);
+    });
+    return;
+  }
+  spdlog::warn("sns: giving up delivery of {} to {} after {} attempts: {}", d->notification.message_id, s.endpoint,
+               d->attempts, why);
+  dead_letter(s, d->notification, why);
+  finish(d);
+}
+
+void SnsService::dead_letter(const Subscription& s, const Notification& n, const std::string& why) {
+  std::string target = s.dead_letter_arn();
+  if (target.empty()) {
+    spdlog::warn("sns: message {} for {} dropped: {}", n.message_id, s.endpoint, why);
+    return;
+  }
+  Value message = Value::object();
+  message.set("MessageBody", s.raw() ? n.message : notification_document(n, s.arn, *signer_));
+  Value attributes = s.raw() ? queue_attributes(n.attributes) : Value::object();
+  if (attributes.as_object().size() <= 8) {
+    attributes.set("ErrorCode", string_attribute("DeliveryFailed"));
+    attributes.set("ErrorMessage", string_attribute(why));
+  }
+  message.set("MessageAttributes", std::move(attributes));
+  if (target.ends_with(".fifo")) {
+    message.set("MessageGroupId", n.group_id.empty() ? std::string("dead-letter") : n.group_id);
+    message.set("MessageDeduplicationId", n.message_id);
+  }
+  if (std::string failed = send_to_queue(target, std::move(message)); !failed.empty())
+    spdlog::warn("sns: dead-letter queue {} refused message {}: {}", target, n.message_id, failed);
+}
+
+void SnsService::finish(const std::shared_ptr<PendingDelivery>& d) {
+  d->retry.reset();
+  pending_.erase(d->id);
+  store_.delete_delivery(d->id);
+}
+
+void SnsService::send_confirmation_request(const Subscription& s, const std::string& host) {
+  ConfirmationRequest c{ids::uuid(), s.topic_arn, s.token, iso8601(ids::now_ms()), base_url(host), 1};
+  OutboundRequest request;
+  request.url = s.endpoint;
+  request.body = confirmation_document(c, *signer_);
+  request.headers = {{"Content-Type", "text/plain; charset=UTF-8"},
+                     {"User-Agent", "Amazon Simple Notification Service Agent"},
+                     {"x-amz-sns-message-type", "SubscriptionConfirmation"},
+                     {"x-amz-sns-message-id", c.message_id},
+                     {"x-amz-sns-topic-arn", s.topic_arn}};
+  http_.post(std::move(request), [endpoint = s.endpoint](OutboundResult result) {
+    if (result.status < 200 || result.status >= 300)
+      spdlog::warn("sns: subscription confirmation to {} failed: {}", endpoint,
+                   result.status ? "HTTP " + std::to_string(result.status) : result.error);
+  });
+}
+
+std::string SnsService::send_to_queue(const std::string& queue_arn, Value message) {
+  auto arn = parse_arn(queue_arn);
+  Service* sqs = services_("sqs");
+  if (!arn || arn->service != "sqs" || !sqs) return "not an SQS queue: " + queue_arn;
+  RequestContext ctx;
+  ctx.account = arn->account;
+  ctx.region = arn->region;
+  ctx.access_key = "AIDAIT2UOQQY3AUEKVGXU";  // the sender id SQS shows for SNS
+  ctx.request_id = ids::uuid();
+  message.set("QueueUrl", "/" + arn->account + "/" + arn->resource);
+  std::string failure;
+  sqs->call("SendMessage", ctx, std::move(message), [&failure](Outcome outcome) {
+    if (auto* error = std::get_if<ApiError>(&outcome)) failure = error->code + ": " + error->what();
+  });
+  return failure;
+}
+
+}  // namespace stratus::sns

@@ -1,0 +1,102 @@
+#include "services/sns/envelope.hpp"
+
+#include "protocol/json.hpp"
+#include "services/sns/names.hpp"
+
+namespace stratus::sns {
+namespace {
+
+std::string url_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string certificate_url(const std::string& base_url) {
+  return base_url + "/_stratus/sns/" + kCertificatePath;
+}
+
+// AWS's string to sign: "Name\nvalue\n" for each signed field, in name order.
+std::string string_to_sign(const Object& fields) {
+  std::string text;
+  for (const auto& [name, value] : fields) text += name + "\n" + value.as_string() + "\n";
+  return text;
+}
+
+}  // namespace
+
+std::string subscribe_url(const std::string& base_url, const std::string& topic_arn, const std::string& token) {
+  return base_url + "/?Action=ConfirmSubscription&TopicArn=" + url_encode(topic_arn) + "&Token=" + token;
+}
+
+Value envelope_attributes(const Value& published) {
+  Value out = Value::object();
+  if (!published.is_object()) return out;
+  for (const auto& [name, a] : published.as_object()) {
+    const Value* type = a.find("DataType");
+    const Value* binary = a.find("BinaryValue");
+    const Value* text = a.find("StringValue");
+    Value entry = Value::object();
+    entry.set("Type", type ? *type : Value("String"));
+    entry.set("Value", binary ? *binary : text ? *text : Value(""));
+    out.set(name, std::move(entry));
+  }
+  return out;
+}
+
+std::string notification_document(const Notification& n, const std::string& subscription_arn, const Signer& signer) {
+  Object signed_fields = {{"Message", Value(n.message)}, {"MessageId", Value(n.message_id)}};
+  if (!n.subject.empty()) signed_fields.emplace_back("Subject", Value(n.subject));
+  signed_fields.emplace_back("Timestamp", Value(n.timestamp));
+  signed_fields.emplace_back("TopicArn", Value(n.topic_arn));
+  signed_fields.emplace_back("Type", Value("Notification"));
+
+  Value doc = Value::object();
+  doc.set("Type", "Notification");
+  doc.set("MessageId", n.message_id);
+  if (!n.sequence_number.empty()) doc.set("SequenceNumber", n.sequence_number);
+  doc.set("TopicArn", n.topic_arn);
+  if (!n.subject.empty()) doc.set("Subject", n.subject);
+  doc.set("Message", n.message);
+  doc.set("Timestamp", n.timestamp);
+  doc.set("SignatureVersion", std::to_string(n.signature_version));
+  doc.set("Signature", signer.sign(string_to_sign(signed_fields), n.signature_version));
+  doc.set("SigningCertURL", certificate_url(n.base_url));
+  doc.set("UnsubscribeURL", n.base_url + "/?Action=Unsubscribe&SubscriptionArn=" + url_encode(subscription_arn));
+  if (n.attributes.is_object() && !n.attributes.as_object().empty())
+    doc.set("MessageAttributes", envelope_attributes(n.attributes));
+  return json::write(doc);
+}
+
+std::string confirmation_document(const ConfirmationRequest& c, const Signer& signer) {
+  std::string message = "You have chosen to subscribe to the topic " + c.topic_arn +
+                        ".\nTo confirm the subscription, visit the SubscribeURL included in this message.";
+  std::string url = subscribe_url(c.base_url, c.topic_arn, c.token);
+  Object signed_fields = {{"Message", Value(message)},     {"MessageId", Value(c.message_id)},
+                          {"SubscribeURL", Value(url)},    {"Timestamp", Value(c.timestamp)},
+                          {"Token", Value(c.token)},       {"TopicArn", Value(c.topic_arn)},
+                          {"Type", Value("SubscriptionConfirmation")}};
+  Value doc = Value::object();
+  doc.set("Type", "SubscriptionConfirmation");
+  doc.set("MessageId", c.message_id);
+  doc.set("Token", c.token);
+  doc.set("TopicArn", c.topic_arn);
+  doc.set("Message", message);
+  doc.set("SubscribeURL", url);
+  doc.set("Timestamp", c.timestamp);
+  doc.set("SignatureVersion", std::to_string(c.signature_version));
+  doc.set("Signature", signer.sign(string_to_sign(signed_fields), c.signature_version));
+  doc.set("SigningCertURL", certificate_url(c.base_url));
+  return json::write(doc);
+}
+
+}  // namespace stratus::sns

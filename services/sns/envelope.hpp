@@ -1,0 +1,23 @@
+#pragma once
+// The JSON documents SNS sends to subscribers, signed as AWS signs them.
+#include <string>
+
+#include "services/sns/delivery.hpp"
+#include "services/sns/signer.hpp"
+
+namespace stratus::sns {
+
+// The "Notification" document an SQS (not raw) or HTTP subscriber receives.
+std::string notification_document(const Notification& n, const std::string& subscription_arn, const Signer& signer);
+
+struct ConfirmationRequest {
+  std::string message_id, topic_arn, token, timestamp, base_url;
+  int signature_version = 1;
+};
+std::string confirmation_document(const ConfirmationRequest& c, const Signer& signer);
+std::string subscribe_url(const std::string& base_url, const std::string& topic_arn, const std::string& token);
+
+// MessageAttributes in the envelope's shape: name -> {"Type", "Value"}.
+Value envelope_attributes(const Value& published);
+
+}  // namespace stratus::sns

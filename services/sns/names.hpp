@@ -1,0 +1,27 @@
+#pragma once
+// SNS names and ARNs, and the URLs SNS puts in its messages.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace stratus::sns {
+
+// Served at /_stratus/sns/<this>: the certificate that verifies message signatures.
+inline constexpr const char* kCertificatePath = "SimpleNotificationService.pem";
+
+struct Arn {
+  std::string service, region, account, resource;  // resource: "name" or "name:id"
+};
+// "arn:aws:<service>:<region>:<account>:<resource>"
+std::optional<Arn> parse_arn(const std::string& arn);
+
+std::string topic_arn(const std::string& region, const std::string& account, const std::string& name);
+// Names: 1 to 256 letters, digits, hyphens and underscores; FIFO names end in ".fifo".
+bool valid_topic_name(const std::string& name, bool fifo);
+
+// "http://<host>", the Host the request came to.
+std::string base_url(const std::string& host);
+// 2026-11-28T01:02:03.456Z
+std::string iso8601(std::int64_t epoch_ms);
+
+}  // namespace stratus::sns
