@@ -54,6 +54,9 @@ WORKLOADS = [
     ("send_json", "SendMessage awsJson1.0", "send_json.lua", "json"),
     ("send_query", "SendMessage awsQuery", "send_query.lua", "query"),
     ("cycle", "send+receive+delete", "cycle.lua", "json"),
+    # SNS: protocol "sns<N>" is a topic with N SQS subscriptions
+    ("publish_1", "Publish, 1 SQS sub", "publish.lua", "sns1"),
+    ("publish_3", "Publish, 3 SQS subs", "publish.lua", "sns3"),
 ]
 
 TARGET_ORDER = ["stratus", "fauxqs", "moto"]
@@ -64,6 +67,11 @@ TARGETS = [
     ("SendMessage vs fauxqs", "ratio", ">= 3x", ("send_json", "fauxqs"), 3.0),
     ("SendMessage vs moto", "ratio", ">= 300x", ("send_json", "moto"), 300.0),
     ("SendMessage p99", "max", "< 5 ms", "p99_ms", 5.0),
+    ("Publish (1 sub) vs fauxqs", "ratio", ">= 3x", ("publish_1", "fauxqs"), 3.0),
+    ("Publish (1 sub) vs moto", "ratio", ">= 300x", ("publish_1", "moto"), 300.0),
+    ("Publish (3 subs) vs fauxqs", "ratio", ">= 3x", ("publish_3", "fauxqs"), 3.0),
+    ("Publish (3 subs) vs moto", "ratio", ">= 300x", ("publish_3", "moto"), 300.0),
+    ("Publish: every message delivered", "delivered", "all", ("publish_1", "publish_3"), None),
     ("start to first answer", "max", "< 20 ms", "start_ms", 20.0),
     ("idle RSS", "max", "< 16 MiB", "idle_rss_mib", 16.0),
     ("RSS after 1M messages", "max", "< 64 MiB", "rss_after_1m_mib", 64.0),
@@ -304,6 +312,60 @@ def queue_leftovers(port, queue_url):
         return {}
 
 
+def sns_query(port, params, timeout=30):
+    from urllib.parse import urlencode
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("POST", "/", body=urlencode(dict(params, Version="2010-03-31")), headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Amz-Date": "20261127T120000Z", "Authorization": AUTH.replace("/sqs/", "/sns/")})
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode(errors="replace")
+    finally:
+        conn.close()
+
+
+def xml_field(text, name):
+    return text.split(f"<{name}>", 1)[1].split(f"</{name}>", 1)[0] if f"<{name}>" in text else None
+
+
+def setup_fanout(port, key, subscribers):
+    """A topic with `subscribers` SQS queues subscribed. Returns (topic ARN, queue URLs)."""
+    status, text = sns_query(port, {"Action": "CreateTopic", "Name": f"bench-{key.replace('_', '-')}"})
+    topic = xml_field(text, "TopicArn") if status == 200 else None
+    if not topic:
+        raise RuntimeError(f"CreateTopic: HTTP {status}: {text[:300]}")
+    urls = []
+    for i in range(subscribers):
+        url = create_queue(port, f"bench-{key.replace('_', '-')}-{i}")
+        status, data = sqs_json(port, "GetQueueAttributes",
+                                {"QueueUrl": url, "AttributeNames": ["QueueArn"]})
+        arn = json.loads(data)["Attributes"]["QueueArn"]
+        status, text = sns_query(port, {"Action": "Subscribe", "TopicArn": topic,
+                                        "Protocol": "sqs", "Endpoint": arn})
+        if status != 200:
+            raise RuntimeError(f"Subscribe: HTTP {status}: {text[:300]}")
+        urls.append(url)
+    return topic, urls
+
+
+def publish_preflight(port, topic):
+    status, text = sns_query(port, {"Action": "Publish", "TopicArn": topic, "Message": "x" * MSG_SIZE})
+    return None if status == 200 else f"HTTP {status} {xml_field(text, 'Code') or ''}".strip()
+
+
+def delivered_counts(port, urls, expected, settle=15.0):
+    """Messages in each queue, polled until every queue has `expected` or they stop growing."""
+    deadline = time.monotonic() + settle
+    counts, last = [], None
+    while True:
+        counts = [queue_leftovers(port, u).get("left_visible", 0) for u in urls]
+        if min(counts) >= expected or counts == last or time.monotonic() > deadline:
+            return counts
+        last = counts
+        time.sleep(1.0)
+
+
 def preflight(port, protocol, queue_url):
     """One SendMessage like the wrk script's; None if it works, else the reason."""
     body = "x" * MSG_SIZE
@@ -361,6 +423,37 @@ def run_wrk(port, script, queue_url, duration, tmp, label):
     raise RuntimeError(f"wrk gave no result ({label}):\n{text[-2000:]}")
 
 
+def bench_publish(port, key, label, subscribers, tmp, name, log):
+    """Publish to a topic with SQS subscribers; then count what each queue got."""
+    try:
+        topic, urls = setup_fanout(port, key, subscribers)
+        reason = publish_preflight(port, topic)
+    except (RuntimeError, KeyError, ValueError, OSError) as e:
+        reason = str(e).splitlines()[0][:120]
+    if reason is not None:
+        log(f"  {name} {label}: n/a ({reason})")
+        return {"na": reason}
+    os.environ["BENCH_TOPIC_ARN"] = topic
+    try:
+        r = run_wrk(port, "publish.lua", topic, DURATION, tmp, f"{name}-{key}")
+    finally:
+        os.environ.pop("BENCH_TOPIC_ARN", None)
+    r["rate"] = r["ok_rps"]
+    bad = r["non2xx"] + r["timeouts"] + r["connect_errors"] + r["read_errors"]
+    r["error_ratio"] = round(bad / r["requests"], 4) if r["requests"] else 1.0
+    # Every accepted publish (and the preflight one) must reach every queue. wrk does
+    # not count requests cut off at the end, so a queue may hold up to a connection's
+    # worth more than counted, never fewer.
+    expected = r["requests"] - r["non2xx"] + 1
+    counts = delivered_counts(port, urls, expected)
+    r["delivered"] = counts
+    r["expected_per_queue"] = expected
+    r["all_delivered"] = min(counts) >= expected
+    log(f"  {name} {label}: {r['rate']:.0f} publishes/s, p50 {r['p50_ms']:.2f} ms, "
+        f"p99 {r['p99_ms']:.2f} ms, errors {bad}, delivered {counts} of {expected} each")
+    return r
+
+
 def bench_target(name, stratus_bin, tmp, log):
     """Start the target, measure, run every workload, stop it. Returns a dict."""
     res = {"available": True, "workloads": {}}
@@ -396,6 +489,10 @@ def bench_target(name, stratus_bin, tmp, log):
                 run_wrk(port, "send_json.lua", url, WARMUP, tmp, f"{name}-warmup")
 
         for key, label, script, protocol in WORKLOADS:
+            if protocol.startswith("sns"):
+                res["workloads"][key] = bench_publish(port, key, label, int(protocol[3:]), tmp,
+                                                      name, log)
+                continue
             url = create_queue(port, f"bench-{key.replace('_', '-')}")
             reason = preflight(port, protocol, url)
             if reason is not None:
@@ -563,6 +660,16 @@ def check_targets(results, ratios, memory=None):
         if kind == "ratio":
             key, rival = what
             value = ratios.get(rival, {}).get(key)
+        elif kind == "delivered":
+            cells = [s.get("workloads", {}).get(k, {}) for k in what]
+            cells = [c for c in cells if "all_delivered" in c]
+            if cells:
+                ok = all(c["all_delivered"] for c in cells)
+                value = "yes" if ok else "no"
+                status = "PASS" if ok else "FAIL"
+            checks.append({"target": label, "goal": goal, "value": value,
+                           "status": status if cells else "stratus not measured"})
+            continue
         elif what == "p99_ms":
             ps = [s.get("workloads", {}).get(k, {}).get("p99_ms")
                   for k in ("send_json", "send_query")]
@@ -594,7 +701,7 @@ def print_report(results, ratios, checks):
     print(hdr)
     print("-" * len(hdr))
     for key, label, *_ in WORKLOADS:
-        unit = "cyc/s" if key == "cycle" else "req/s"
+        unit = "cyc/s" if key == "cycle" else "pub/s" if key.startswith("publish") else "req/s"
         first = True
         for n in names:
             res = results[n]
@@ -639,7 +746,8 @@ def print_report(results, ratios, checks):
     print("== Targets (from the issue) ==")
     for c in checks:
         v = c["value"]
-        vs = "-" if v is None else (ratio_str(v) if "x" in c["goal"] else f"{v:.2f}")
+        vs = "-" if v is None else (ratio_str(v) if "x" in c["goal"] else
+                                   v if isinstance(v, str) else f"{v:.2f}")
         print(f"  {c['target']:<24}{c['goal']:>10}{vs:>12}   {c['status']}")
 
 

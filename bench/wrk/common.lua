@@ -14,9 +14,13 @@ end
 C.msg_size = tonumber(os.getenv("BENCH_MSG_SIZE") or "100") or 100
 
 -- A plausible SigV4 header (servers run without signature checking by default).
-C.authorization = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/sqs/aws4_request, "
-  .. "SignedHeaders=host;x-amz-date, "
-  .. "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+-- The credential scope names the service, as AWS SDKs sign it.
+function C.authorization_for(service)
+  return "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/" .. service .. "/aws4_request, "
+    .. "SignedHeaders=host;x-amz-date, "
+    .. "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+end
+C.authorization = C.authorization_for("sqs")
 C.amz_date = "20261127T120000Z"
 
 -- Letters and digits only: needs no escaping in JSON nor in a form body.
@@ -35,11 +39,11 @@ function C.json_headers(operation)
   }
 end
 
-function C.query_headers()
+function C.query_headers(service)
   return {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["X-Amz-Date"] = C.amz_date,
-    ["Authorization"] = C.authorization,
+    ["Authorization"] = C.authorization_for(service or "sqs"),
   }
 end
 

@@ -19,6 +19,9 @@ struct Notification {
   std::string group_id, deduplication_id, sequence_number;  // FIFO topics
   std::string base_url;  // where the subscriber reaches us: unsubscribe and certificate URLs
   int signature_version = 1;  // the topic's SignatureVersion
+  // Made once per message and shared by its subscribers: the signed fields are the
+  // same for all of them (the unsubscribe URL is not signed).
+  std::string signature;
 
   Value to_value() const;
   static Notification from_value(const Value& v);

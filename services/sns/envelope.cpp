@@ -53,12 +53,16 @@ Value envelope_attributes(const Value& published) {
   return out;
 }
 
-std::string notification_document(const Notification& n, const std::string& subscription_arn, const Signer& signer) {
+std::string notification_signature(const Notification& n, const Signer& signer) {
   Object signed_fields = {{"Message", Value(n.message)}, {"MessageId", Value(n.message_id)}};
   if (!n.subject.empty()) signed_fields.emplace_back("Subject", Value(n.subject));
   signed_fields.emplace_back("Timestamp", Value(n.timestamp));
   signed_fields.emplace_back("TopicArn", Value(n.topic_arn));
   signed_fields.emplace_back("Type", Value("Notification"));
+  return signer.sign(string_to_sign(signed_fields), n.signature_version);
+}
+
+std::string notification_document(const Notification& n, const std::string& subscription_arn, const Signer& signer) {
 
   Value doc = Value::object();
   doc.set("Type", "Notification");
@@ -69,7 +73,7 @@ std::string notification_document(const Notification& n, const std::string& subs
   doc.set("Message", n.message);
   doc.set("Timestamp", n.timestamp);
   doc.set("SignatureVersion", std::to_string(n.signature_version));
-  doc.set("Signature", signer.sign(string_to_sign(signed_fields), n.signature_version));
+  doc.set("Signature", n.signature.empty() ? notification_signature(n, signer) : n.signature);
   doc.set("SigningCertURL", certificate_url(n.base_url));
   doc.set("UnsubscribeURL", n.base_url + "/?Action=Unsubscribe&SubscriptionArn=" + url_encode(subscription_arn));
   if (n.attributes.is_object() && !n.attributes.as_object().empty())

@@ -7,7 +7,10 @@
 
 namespace stratus::sns {
 
-// The "Notification" document an SQS (not raw) or HTTP subscriber receives.
+// The signature of a Notification document for `n`.
+std::string notification_signature(const Notification& n, const Signer& signer);
+// The "Notification" document an SQS (not raw) or HTTP subscriber receives; signs it
+// unless `n` carries its signature already.
 std::string notification_document(const Notification& n, const std::string& subscription_arn, const Signer& signer);
 
 struct ConfirmationRequest {

@@ -48,6 +48,7 @@ Value Notification::to_value() const {
   v.set("SequenceNumber", sequence_number);
   v.set("BaseUrl", base_url);
   v.set("SignatureVersion", static_cast<std::int64_t>(signature_version));
+  v.set("Signature", signature);
   return v;
 }
 
@@ -67,6 +68,7 @@ Notification Notification::from_value(const Value& v) {
   n.deduplication_id = text("MessageDeduplicationId");
   n.sequence_number = text("SequenceNumber");
   n.base_url = text("BaseUrl");
+  n.signature = text("Signature");
   if (const Value* s = v.find("SignatureVersion"); s && s->is_int()) n.signature_version = static_cast<int>(s->as_int());
   return n;
 }

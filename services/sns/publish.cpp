@@ -7,6 +7,7 @@
 #include "protocol/json.hpp"
 #include "services/ids.hpp"
 #include "services/input.hpp"
+#include "services/sns/envelope.hpp"
 #include "services/sns/names.hpp"
 #include "services/sns/sns_service.hpp"
 
@@ -245,12 +246,18 @@ Value SnsService::publish_one(const RequestContext& ctx, Topic& topic, const Val
   }
 
   auto filter_view = filter_attributes(attributes);
+  std::map<std::string, std::string> signatures;  // by message text (MessageStructure may vary it)
   for (const auto& arn : topic.subscriptions) {
     const Subscription& s = *subscriptions_.at(arn);
     if (!s.confirmed) continue;
     Notification copy = n;
     copy.message = message_for(structure, message, s.protocol);
     if (!wanted(s, filter_view, copy.message)) continue;
+    if (!s.raw()) {
+      auto [it, fresh] = signatures.try_emplace(copy.message);
+      if (fresh) it->second = notification_signature(copy, *signer_);
+      copy.signature = it->second;
+    }
     deliver(s, std::move(copy));
   }
   Value result = Value(Object{{"MessageId", Value(n.message_id)}});
