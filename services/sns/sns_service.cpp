@@ -62,11 +62,7 @@ SnsService::SnsService(storage::Database& db, Scheduler& scheduler, HttpClient& 
       .topic = [this](std::unique_ptr<Topic> t) { topics_.emplace(t->arn, std::move(t)); },
       .subscription =
           [this](std::unique_ptr<Subscription> s) {
-            if (auto it = s->attributes.find("FilterPolicy"); it != s->attributes.end()) {
-              auto scope = s->attributes["FilterPolicyScope"] == "MessageBody" ? FilterScope::MessageBody
-                                                                               : FilterScope::MessageAttributes;
-              s->filter = FilterPolicy::parse(it->second, scope);
-            }
+            s->filter = compile_filter(s->attributes);
             subscriptions_.emplace(s->arn, std::move(s));
           },
       .delivery = [&](std::shared_ptr<PendingDelivery> d) { restored.push_back(std::move(d)); },

@@ -44,8 +44,8 @@ void validate_endpoint(const std::string& protocol, const std::string& endpoint,
   if (topic.fifo() && protocol != "sqs") throw invalid("Invalid protocol type: " + protocol);
 }
 
-// Checks an attribute as SetSubscriptionAttributes does, and applies it.
-void apply_attribute(Subscription& s, const std::string& name, const std::string& value) {
+// Checks one attribute's value as SetSubscriptionAttributes does.
+void check_attribute(const Subscription& s, const std::string& name, const std::string& value) {
   if (!kSubscriptionAttributes.contains(name)) throw invalid("AttributeName");
   if (name == "RawMessageDelivery") {
     if (s.protocol != "sqs" && s.protocol != "http" && s.protocol != "https" && s.protocol != "firehose")
@@ -75,17 +75,20 @@ void apply_attribute(Subscription& s, const std::string& name, const std::string
   }
   if (name == "SubscriptionRoleArn" && s.protocol != "firehose")
     throw invalid("Invalid parameter: SubscriptionRoleArn is only valid for firehose subscriptions");
+}
 
+// Applies several attributes at once (Subscribe gives them together, in any order):
+// the filter policy is compiled against the scope they leave.
+void apply_attributes(Subscription& s, const Attributes& changes) {
   Attributes next = s.attributes;
-  if (value.empty() && (name == "FilterPolicy" || name == "RedrivePolicy"))
-    next.erase(name);
-  else
-    next[name] = value;
-  std::optional<FilterPolicy> filter;
-  if (auto policy = next.find("FilterPolicy"); policy != next.end()) {
-    auto scope = next["FilterPolicyScope"] == "MessageBody" ? FilterScope::MessageBody : FilterScope::MessageAttributes;
-    filter = FilterPolicy::parse(policy->second, scope);
+  for (const auto& [name, value] : changes) {
+    check_attribute(s, name, value);
+    if (value.empty() && (name == "FilterPolicy" || name == "RedrivePolicy"))
+      next.erase(name);
+    else
+      next[name] = value;
   }
+  auto filter = compile_filter(next);
   s.attributes = std::move(next);
   s.filter = std::move(filter);
 }
@@ -116,8 +119,9 @@ Value SnsService::subscribe(const RequestContext& ctx, const Value& input) {
   s.protocol = protocol;
   s.endpoint = endpoint;
   s.owner = ctx.account;
-  for (const auto& [name, v] : input::map(input, "Attributes"))
-    apply_attribute(s, name, v.is_string() ? v.as_string() : json::write(v));
+  Attributes given;
+  for (const auto& [name, v] : input::map(input, "Attributes")) given[name] = v.is_string() ? v.as_string() : json::write(v);
+  apply_attributes(s, given);
 
   for (const auto& arn : topic.subscriptions) {
     const Subscription& existing = *subscriptions_.at(arn);
@@ -228,8 +232,8 @@ Value SnsService::get_subscription_attributes(const RequestContext&, const Value
 
 Value SnsService::set_subscription_attributes(const RequestContext&, const Value& input) {
   Subscription& s = subscription_for(input::required_string(input, "SubscriptionArn"));
-  apply_attribute(s, input::required_string(input, "AttributeName"),
-                  input::optional_string(input, "AttributeValue").value_or(""));
+  apply_attributes(s, {{input::required_string(input, "AttributeName"),
+                        input::optional_string(input, "AttributeValue").value_or("")}});
   store_.save_subscription(s);
   return Value::object();
 }

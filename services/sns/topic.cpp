@@ -12,6 +12,14 @@ bool is_true(const Attributes& attributes, const std::string& name) {
 
 }  // namespace
 
+std::optional<FilterPolicy> compile_filter(const Attributes& attributes) {
+  auto policy = attributes.find("FilterPolicy");
+  if (policy == attributes.end()) return std::nullopt;
+  auto scope = attributes.find("FilterPolicyScope");
+  bool body = scope != attributes.end() && scope->second == "MessageBody";
+  return FilterPolicy::parse(policy->second, body ? FilterScope::MessageBody : FilterScope::MessageAttributes);
+}
+
 bool Subscription::raw() const { return is_true(attributes, "RawMessageDelivery"); }
 
 std::string Subscription::dead_letter_arn() const {

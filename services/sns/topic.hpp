@@ -31,6 +31,9 @@ struct Subscription {
   std::string dead_letter_arn() const;
 };
 
+// The filter policy a subscription's attributes describe, if any; throws as SNS does.
+std::optional<FilterPolicy> compile_filter(const Attributes& attributes);
+
 struct Topic {
   std::string arn;
   std::string account, region, name;

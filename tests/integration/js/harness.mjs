@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 // The SDK warns once per process that it will require node >= 22 from 2027;
@@ -61,12 +62,17 @@ async function healthy(endpoint) {
   }
 }
 
-/** SQS clients for one endpoint, all destroyed together when the server stops. */
+/** SDK clients for one endpoint, all destroyed together when the server stops. */
 function clientPool(endpoint) {
   const clients = [];
   return {
     sqs(extra = {}) {
       const c = new SQSClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
+      clients.push(c);
+      return c;
+    },
+    sns(extra = {}) {
+      const c = new SNSClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
       clients.push(c);
       return c;
     },
@@ -78,7 +84,7 @@ function clientPool(endpoint) {
 
 /**
  * Start a server (or attach to STRATUS_TEST_ENDPOINT).
- * Returns { endpoint, external, sqs(), stop() }.
+ * Returns { endpoint, external, sqs(), sns(), stop() }.
  */
 export async function startServer() {
   const external = process.env.STRATUS_TEST_ENDPOINT;
@@ -89,6 +95,7 @@ export async function startServer() {
       endpoint,
       external: true,
       sqs: pool.sqs,
+      sns: pool.sns,
       async stop() {
         pool.destroyAll();
       },
@@ -173,6 +180,7 @@ export async function startServer() {
       return stderr;
     },
     sqs: pool.sqs,
+    sns: pool.sns,
     async stop() {
       pool.destroyAll();
       if (!exitInfo) child.kill('SIGTERM');
