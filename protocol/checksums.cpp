@@ -24,11 +24,14 @@ namespace {
 void digest(const char* algorithm, std::string_view data, unsigned char* out) {
   struct Context {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Context() { EVP_MD_CTX_free(ctx); }
+    std::map<std::string_view, EVP_MD*> fetched;
+    ~Context() {
+      EVP_MD_CTX_free(ctx);
+      for (auto& [name, md] : fetched) EVP_MD_free(md);
+    }
   };
   thread_local Context context;
-  thread_local std::map<std::string_view, EVP_MD*> fetched;
-  EVP_MD*& md = fetched[algorithm];
+  EVP_MD*& md = context.fetched[algorithm];
   if (!md) md = EVP_MD_fetch(nullptr, algorithm, nullptr);
   unsigned int size = 0;
   if (!md || !EVP_DigestInit_ex2(context.ctx, md, nullptr) || !EVP_DigestUpdate(context.ctx, data.data(), data.size()) ||
