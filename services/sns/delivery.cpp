@@ -3,81 +3,15 @@
 // subscription's delivery policy and finally sent to its dead-letter queue.
 #include <spdlog/spdlog.h>
 
-#include <cmath>
-
 #include "protocol/json.hpp"
 #include "services/ids.hpp"
+#include "services/sns/delivery_policy.hpp"
 #include "services/sns/envelope.hpp"
 #include "services/sns/names.hpp"
 #include "services/sns/sns_service.hpp"
 
 namespace stratus::sns {
 namespace {
-
-// AWS's delivery policy for HTTP endpoints: numRetries after the first attempt, the
-// delay between them going from minDelayTarget to maxDelayTarget seconds.
-struct RetryPolicy {
-  int retries = 3;
-  int min_delay_s = 20;
-  int max_delay_s = 20;
-  std::string backoff = "linear";
-
-  std::chrono::milliseconds delay(int retry) const {
-    double span = max_delay_s - min_delay_s;
-    double seconds = min_delay_s;
-    if (retries > 1 && span > 0) {
-      double step = static_cast<double>(retry - 1) / (retries - 1);
-      seconds += backoff == "linear" ? span * step : span * (std::pow(2.0, step * 4) - 1) / 15;
-    }
-    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
-  }
-};
-
-void read_retry_policy(const Value* node, RetryPolicy& policy) {
-  if (!node || !node->is_object()) return;
-  auto number = [&](const char* name, int& out) {
-    if (const Value* v = node->find(name); v && v->is_number()) out = static_cast<int>(v->as_double());
-  };
-  number("numRetries", policy.retries);
-  number("minDelayTarget", policy.min_delay_s);
-  number("maxDelayTarget", policy.max_delay_s);
-  if (const Value* v = node->find("backoffFunction"); v && v->is_string()) policy.backoff = v->as_string();
-  policy.max_delay_s = std::max(policy.max_delay_s, policy.min_delay_s);
-}
-
-const Value* parsed(const Attributes& attributes, const char* name, Value& holder) {
-  auto it = attributes.find(name);
-  if (it == attributes.end()) return nullptr;
-  try {
-    holder = json::parse(it->second);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-  return &holder;
-}
-
-// The subscription's own policy wins unless the topic disables overrides.
-RetryPolicy retry_policy(const Subscription& s, const Topic* topic) {
-  RetryPolicy policy;
-  if (s.protocol != "http" && s.protocol != "https") {
-    policy = {5, 1, 20, "exponential"};  // AWS-managed endpoints: a few quick retries here
-    return policy;
-  }
-  Value topic_doc, sub_doc;
-  bool overrides = true;
-  if (topic) {
-    if (const Value* doc = parsed(topic->attributes, "DeliveryPolicy", topic_doc)) {
-      const Value* http = doc->find("http");
-      if (http) {
-        read_retry_policy(http->find("defaultHealthyRetryPolicy"), policy);
-        if (const Value* d = http->find("disableSubscriptionOverrides"); d && d->is_bool()) overrides = !d->as_bool();
-      }
-    }
-  }
-  if (overrides)
-    if (const Value* doc = parsed(s.attributes, "DeliveryPolicy", sub_doc)) read_retry_policy(doc->find("healthyRetryPolicy"), policy);
-  return policy;
-}
 
 // Raw delivery to SQS carries the attributes over; String.Array becomes String.
 Value queue_attributes(const Value& published) {
@@ -205,19 +139,20 @@ void SnsService::finish(const std::shared_ptr<PendingDelivery>& d) {
   store_.delete_delivery(d->id);
 }
 
-void SnsService::send_confirmation_request(const Subscription& s, const std::string& host) {
-  ConfirmationRequest c{ids::uuid(), s.topic_arn, s.token, iso8601(ids::now_ms()), base_url(host), 1};
+void SnsService::send_confirmation(const Subscription& s, const std::string& type, const std::string& host) {
+  ConfirmationRequest c{type, ids::uuid(), s.topic_arn, s.arn, s.token, iso8601(ids::now_ms()), base_url(host), 1};
   OutboundRequest request;
   request.url = s.endpoint;
   request.body = confirmation_document(c, *signer_);
   request.headers = {{"Content-Type", "text/plain; charset=UTF-8"},
                      {"User-Agent", "Amazon Simple Notification Service Agent"},
-                     {"x-amz-sns-message-type", "SubscriptionConfirmation"},
+                     {"x-amz-sns-message-type", type},
                      {"x-amz-sns-message-id", c.message_id},
                      {"x-amz-sns-topic-arn", s.topic_arn}};
-  http_.post(std::move(request), [endpoint = s.endpoint](OutboundResult result) {
+  if (type == "UnsubscribeConfirmation") request.headers.emplace_back("x-amz-sns-subscription-arn", s.arn);
+  http_.post(std::move(request), [endpoint = s.endpoint, type](OutboundResult result) {
     if (result.status < 200 || result.status >= 300)
-      spdlog::warn("sns: subscription confirmation to {} failed: {}", endpoint,
+      spdlog::warn("sns: {} to {} failed: {}", type, endpoint,
                    result.status ? "HTTP " + std::to_string(result.status) : result.error);
   });
 }

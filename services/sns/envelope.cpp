@@ -72,9 +72,11 @@ std::string notification_document(const Notification& n, const std::string& subs
   if (!n.subject.empty()) doc.set("Subject", n.subject);
   doc.set("Message", n.message);
   doc.set("Timestamp", n.timestamp);
-  doc.set("SignatureVersion", std::to_string(n.signature_version));
-  doc.set("Signature", n.signature.empty() ? notification_signature(n, signer) : n.signature);
-  doc.set("SigningCertURL", certificate_url(n.base_url));
+  if (n.sequence_number.empty()) {
+    doc.set("SignatureVersion", std::to_string(n.signature_version));
+    doc.set("Signature", n.signature.empty() ? notification_signature(n, signer) : n.signature);
+    doc.set("SigningCertURL", certificate_url(n.base_url));
+  }
   doc.set("UnsubscribeURL", n.base_url + "/?Action=Unsubscribe&SubscriptionArn=" + url_encode(subscription_arn));
   if (n.attributes.is_object() && !n.attributes.as_object().empty())
     doc.set("MessageAttributes", envelope_attributes(n.attributes));
@@ -82,15 +84,20 @@ std::string notification_document(const Notification& n, const std::string& subs
 }
 
 std::string confirmation_document(const ConfirmationRequest& c, const Signer& signer) {
-  std::string message = "You have chosen to subscribe to the topic " + c.topic_arn +
-                        ".\nTo confirm the subscription, visit the SubscribeURL included in this message.";
+  std::string message =
+      c.type == "UnsubscribeConfirmation"
+          ? "You have chosen to deactivate subscription " + c.subscription_arn +
+                ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this "
+                "message."
+          : "You have chosen to subscribe to the topic " + c.topic_arn +
+                ".\nTo confirm the subscription, visit the SubscribeURL included in this message.";
   std::string url = subscribe_url(c.base_url, c.topic_arn, c.token);
   Object signed_fields = {{"Message", Value(message)},     {"MessageId", Value(c.message_id)},
                           {"SubscribeURL", Value(url)},    {"Timestamp", Value(c.timestamp)},
                           {"Token", Value(c.token)},       {"TopicArn", Value(c.topic_arn)},
-                          {"Type", Value("SubscriptionConfirmation")}};
+                          {"Type", Value(c.type)}};
   Value doc = Value::object();
-  doc.set("Type", "SubscriptionConfirmation");
+  doc.set("Type", c.type);
   doc.set("MessageId", c.message_id);
   doc.set("Token", c.token);
   doc.set("TopicArn", c.topic_arn);

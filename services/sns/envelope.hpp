@@ -10,11 +10,12 @@ namespace stratus::sns {
 // The signature of a Notification document for `n`.
 std::string notification_signature(const Notification& n, const Signer& signer);
 // The "Notification" document an SQS (not raw) or HTTP subscriber receives; signs it
-// unless `n` carries its signature already.
+// unless `n` carries its signature already. FIFO topics' documents are not signed.
 std::string notification_document(const Notification& n, const std::string& subscription_arn, const Signer& signer);
 
 struct ConfirmationRequest {
-  std::string message_id, topic_arn, token, timestamp, base_url;
+  std::string type;  // SubscriptionConfirmation or UnsubscribeConfirmation
+  std::string message_id, topic_arn, subscription_arn, token, timestamp, base_url;
   int signature_version = 1;
 };
 std::string confirmation_document(const ConfirmationRequest& c, const Signer& signer);

@@ -29,7 +29,8 @@ std::string map_to_json(const std::map<std::string, std::string>& map) {
 
 std::map<std::string, std::string> map_from_json(const std::string& text) {
   std::map<std::string, std::string> map;
-  for (const auto& [k, v] : json::parse(text).as_object()) map[k] = v.as_string();
+  Value doc = json::parse(text);  // named: a range-for over a temporary's member would dangle
+  for (const auto& [k, v] : doc.as_object()) map[k] = v.as_string();
   return map;
 }
 

@@ -121,6 +121,19 @@ bool wanted(const Subscription& s, const std::vector<FilterAttribute>& attribute
                                                        : s.filter->matches_attributes(attributes);
 }
 
+// A FIFO topic's message needs a group, and a deduplication id unless the topic
+// derives one from the content. Returns the deduplication id.
+std::string fifo_ids(const Topic& topic, const Value& entry) {
+  if (input::optional_string(entry, "MessageGroupId").value_or("").empty())
+    throw invalid("The MessageGroupId parameter is required for FIFO topics");
+  std::string dedup = input::optional_string(entry, "MessageDeduplicationId").value_or("");
+  if (!dedup.empty()) return dedup;
+  if (!topic.content_based_deduplication())
+    throw invalid("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId "
+                  "provided explicitly");
+  return checksums::sha256_hex(input::optional_string(entry, "Message").value_or(""));
+}
+
 // The checks every *Batch operation makes on its entries before running any.
 const Array& batch_entries(const Value& input) {
   const Array& entries = input::list(input, "PublishBatchRequestEntries");
@@ -163,13 +176,18 @@ Value SnsService::publish(const RequestContext& ctx, const Value& input) {
     validate_attributes(input.find("MessageAttributes"));
     return Value(Object{{"MessageId", Value(ids::uuid())}});
   }
-  Topic& topic = topic_for(topic_arn_in ? *topic_arn_in : *target_arn);
+  Topic& topic = topic_for(ctx, topic_arn_in ? *topic_arn_in : *target_arn);
   return publish_one(ctx, topic, input);
 }
 
 Value SnsService::publish_batch(const RequestContext& ctx, const Value& input) {
-  Topic& topic = topic_for(input::required_string(input, "TopicArn"));
+  Topic& topic = topic_for(ctx, input::required_string(input, "TopicArn"));
   const Array& entries = batch_entries(input);
+  // These faults fail the whole request, not one entry.
+  for (const auto& entry : entries) {
+    validate_attributes(entry.find("MessageAttributes"));
+    if (topic.fifo()) fifo_ids(topic, entry);
+  }
   Value successful = Value::array(), failed = Value::array();
   for (const auto& entry : entries) {
     const std::string& id = entry.find("Id")->as_string();
@@ -210,13 +228,7 @@ Value SnsService::publish_one(const RequestContext& ctx, Topic& topic, const Val
   std::int64_t now = ids::now_ms();
   Notification n;
   if (topic.fifo()) {
-    if (group.empty()) throw invalid("The MessageGroupId parameter is required for FIFO topics");
-    if (dedup.empty()) {
-      if (!topic.content_based_deduplication())
-        throw invalid("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId "
-                      "provided explicitly");
-      dedup = checksums::sha256_hex(message);
-    }
+    dedup = fifo_ids(topic, entry);
     topic.expire_deduplication(now);
     if (auto it = topic.deduplication.find(dedup); it != topic.deduplication.end() && it->second.expires_ms > now)
       return Value(Object{{"MessageId", Value(it->second.message_id)},
@@ -253,7 +265,7 @@ Value SnsService::publish_one(const RequestContext& ctx, Topic& topic, const Val
     Notification copy = n;
     copy.message = message_for(structure, message, s.protocol);
     if (!wanted(s, filter_view, copy.message)) continue;
-    if (!s.raw()) {
+    if (!s.raw() && !topic.fifo()) {
       auto [it, fresh] = signatures.try_emplace(copy.message);
       if (fresh) it->second = notification_signature(copy, *signer_);
       copy.signature = it->second;

@@ -61,8 +61,9 @@ SnsService::SnsService(storage::Database& db, Scheduler& scheduler, HttpClient& 
   store_.load({
       .topic = [this](std::unique_ptr<Topic> t) { topics_.emplace(t->arn, std::move(t)); },
       .subscription =
-          [this](std::unique_ptr<Subscription> s) {
+          [this](std::unique_ptr<Subscription> s) {  // in subscription order
             s->filter = compile_filter(s->attributes);
+            if (auto t = topics_.find(s->topic_arn); t != topics_.end()) t->second->subscriptions.push_back(s->arn);
             subscriptions_.emplace(s->arn, std::move(s));
           },
       .delivery = [&](std::shared_ptr<PendingDelivery> d) { restored.push_back(std::move(d)); },
@@ -74,8 +75,6 @@ SnsService::SnsService(storage::Database& db, Scheduler& scheduler, HttpClient& 
             if (kind == "sms") sms_attributes_ = std::move(attributes);
           },
   });
-  for (auto& [arn, s] : subscriptions_)
-    if (auto t = topics_.find(s->topic_arn); t != topics_.end()) t->second->subscriptions.push_back(arn);
   for (auto& d : restored) {
     next_delivery_id_ = std::max(next_delivery_id_, d->id + 1);
     pending_.emplace(d->id, d);
@@ -120,7 +119,12 @@ std::optional<Document> SnsService::document(std::string_view path) const {
   return std::nullopt;
 }
 
-Topic& SnsService::topic_for(const std::string& arn) {
+Topic& SnsService::topic_for(const RequestContext& ctx, const std::string& arn) {
+  auto parsed = parse_arn(arn);
+  // A malformed ARN, or one of another region, is the caller's mistake, not a missing topic.
+  if (!parsed || parsed->service != "sns" || parsed->resource.find(':') != std::string::npos ||
+      parsed->region != ctx.region)
+    throw ApiError("InvalidParameterException", "Invalid parameter: TopicArn");
   auto it = topics_.find(arn);
   if (it == topics_.end()) throw ApiError("NotFoundException", "Topic does not exist");
   return *it->second;

@@ -93,7 +93,7 @@ class SnsService : public Service {
   Value list_origination_numbers(const RequestContext&, const Value&);
 
   // Lookups (throwing NotFound) and lifecycle.
-  Topic& topic_for(const std::string& arn);
+  Topic& topic_for(const RequestContext& ctx, const std::string& arn);
   Subscription& subscription_for(const std::string& arn);
   void remove_subscription(const std::string& arn);
 
@@ -107,7 +107,8 @@ class SnsService : public Service {
   // What finally fails goes to the subscription's dead-letter queue, if it has one.
   void dead_letter(const Subscription& subscription, const Notification& notification, const std::string& why);
   void finish(const std::shared_ptr<PendingDelivery>& delivery);
-  void send_confirmation_request(const Subscription& subscription, const std::string& host);
+  // POSTs a SubscriptionConfirmation or UnsubscribeConfirmation to an HTTP subscriber.
+  void send_confirmation(const Subscription& subscription, const std::string& type, const std::string& host);
   // SendMessage to the queue with this ARN; an empty string when it went, else why not.
   std::string send_to_queue(const std::string& queue_arn, Value message);
 

@@ -4,6 +4,7 @@
 #include "protocol/json.hpp"
 #include "services/ids.hpp"
 #include "services/input.hpp"
+#include "services/sns/delivery_policy.hpp"
 #include "services/sns/names.hpp"
 #include "services/sns/sns_service.hpp"
 
@@ -45,7 +46,7 @@ void validate_endpoint(const std::string& protocol, const std::string& endpoint,
 }
 
 // Checks one attribute's value as SetSubscriptionAttributes does.
-void check_attribute(const Subscription& s, const std::string& name, const std::string& value) {
+void check_attribute(const Subscription& s, bool fifo_topic, const std::string& name, const std::string& value) {
   if (!kSubscriptionAttributes.contains(name)) throw invalid("AttributeName");
   if (name == "RawMessageDelivery") {
     if (s.protocol != "sqs" && s.protocol != "http" && s.protocol != "https" && s.protocol != "firehose")
@@ -65,6 +66,8 @@ void check_attribute(const Subscription& s, const std::string& name, const std::
     const Value* target = policy.is_object() ? policy.find("deadLetterTargetArn") : nullptr;
     auto arn = target && target->is_string() ? parse_arn(target->as_string()) : std::nullopt;
     if (!arn || arn->service != "sqs") throw invalid("RedrivePolicy: deadLetterTargetArn is invalid");
+    if (fifo_topic && !arn->resource.ends_with(".fifo"))
+      throw invalid("RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.");
   }
   if ((name == "DeliveryPolicy" || name == "ReplayPolicy") && !value.empty()) {
     try {
@@ -79,10 +82,10 @@ void check_attribute(const Subscription& s, const std::string& name, const std::
 
 // Applies several attributes at once (Subscribe gives them together, in any order):
 // the filter policy is compiled against the scope they leave.
-void apply_attributes(Subscription& s, const Attributes& changes) {
+void apply_attributes(Subscription& s, bool fifo_topic, const Attributes& changes) {
   Attributes next = s.attributes;
   for (const auto& [name, value] : changes) {
-    check_attribute(s, name, value);
+    check_attribute(s, fifo_topic, name, value);
     if (value.empty() && (name == "FilterPolicy" || name == "RedrivePolicy"))
       next.erase(name);
     else
@@ -91,6 +94,23 @@ void apply_attributes(Subscription& s, const Attributes& changes) {
   auto filter = compile_filter(next);
   s.attributes = std::move(next);
   s.filter = std::move(filter);
+}
+
+std::string default_attribute(const std::string& name) {
+  if (name == "RawMessageDelivery") return "false";
+  if (name == "FilterPolicyScope") return "MessageAttributes";
+  return {};
+}
+
+// Subscribing again returns the same subscription unless the call asks for attributes
+// (other than the defaults) that the existing one does not have.
+bool asks_for_other_attributes(const Subscription& existing, const Attributes& given) {
+  for (const auto& [name, value] : given) {
+    auto it = existing.attributes.find(name);
+    std::string current = it != existing.attributes.end() ? it->second : default_attribute(name);
+    if (value != current && value != default_attribute(name)) return true;
+  }
+  return false;
 }
 
 Value list_entry(const Subscription& s) {
@@ -106,7 +126,7 @@ Value list_entry(const Subscription& s) {
 }  // namespace
 
 Value SnsService::subscribe(const RequestContext& ctx, const Value& input) {
-  Topic& topic = topic_for(input::required_string(input, "TopicArn"));
+  Topic& topic = topic_for(ctx, input::required_string(input, "TopicArn"));
   const std::string& protocol = input::required_string(input, "Protocol");
   if (!kProtocols.contains(protocol)) throw invalid("Amazon SNS does not support this protocol string: " + protocol);
   std::string endpoint = input::optional_string(input, "Endpoint").value_or("");
@@ -121,12 +141,12 @@ Value SnsService::subscribe(const RequestContext& ctx, const Value& input) {
   s.owner = ctx.account;
   Attributes given;
   for (const auto& [name, v] : input::map(input, "Attributes")) given[name] = v.is_string() ? v.as_string() : json::write(v);
-  apply_attributes(s, given);
+  apply_attributes(s, topic.fifo(), given);
 
   for (const auto& arn : topic.subscriptions) {
     const Subscription& existing = *subscriptions_.at(arn);
     if (existing.protocol != protocol || existing.endpoint != endpoint) continue;
-    if (existing.attributes != s.attributes)
+    if (asks_for_other_attributes(existing, given))
       throw invalid("Attributes Reason: Subscription already exists with different attributes");
     return Value(Object{{"SubscriptionArn",
                          Value(existing.confirmed || return_arn ? existing.arn : std::string("pending confirmation"))}});
@@ -138,14 +158,18 @@ Value SnsService::subscribe(const RequestContext& ctx, const Value& input) {
   store_.save_subscription(s);
   topic.subscriptions.push_back(s.arn);
   std::string arn = s.arn;
-  if (protocol == "http" || protocol == "https") send_confirmation_request(s, ctx.host);
+  if (protocol == "http" || protocol == "https") send_confirmation(s, "SubscriptionConfirmation", ctx.host);
   subscriptions_.emplace(arn, std::move(subscription));
   bool confirmed = subscriptions_.at(arn)->confirmed;
   return Value(Object{{"SubscriptionArn", Value(confirmed || return_arn ? arn : std::string("pending confirmation"))}});
 }
 
-Value SnsService::confirm_subscription(const RequestContext&, const Value& input) {
-  Topic& topic = topic_for(input::required_string(input, "TopicArn"));
+Value SnsService::confirm_subscription(const RequestContext& ctx, const Value& input) {
+  // The SubscribeURL is fetched without credentials, so the topic's own region counts.
+  RequestContext in_topic_region = ctx;
+  const std::string& arn = input::required_string(input, "TopicArn");
+  if (auto parsed = parse_arn(arn)) in_topic_region.region = parsed->region;
+  Topic& topic = topic_for(in_topic_region, arn);
   const std::string& token = input::required_string(input, "Token");
   for (const auto& arn : topic.subscriptions) {
     Subscription& s = *subscriptions_.at(arn);
@@ -161,11 +185,18 @@ Value SnsService::confirm_subscription(const RequestContext&, const Value& input
   throw invalid("Invalid token");
 }
 
-Value SnsService::unsubscribe(const RequestContext&, const Value& input) {
+Value SnsService::unsubscribe(const RequestContext& ctx, const Value& input) {
   const std::string& arn = input::required_string(input, "SubscriptionArn");
   auto parsed = parse_arn(arn);
   if (!parsed || parsed->service != "sns" || parsed->resource.find(':') == std::string::npos)
     throw invalid("SubscriptionArn");
+  if (auto it = subscriptions_.find(arn); it != subscriptions_.end()) {
+    Subscription& s = *it->second;
+    if (s.confirmed && (s.protocol == "http" || s.protocol == "https")) {
+      s.token = ids::token() + ids::token() + ids::token() + ids::token();
+      send_confirmation(s, "UnsubscribeConfirmation", ctx.host);
+    }
+  }
   remove_subscription(arn);
   return Value::object();
 }
@@ -187,8 +218,8 @@ Value SnsService::list_subscriptions(const RequestContext& ctx, const Value& inp
   return result;
 }
 
-Value SnsService::list_subscriptions_by_topic(const RequestContext&, const Value& input) {
-  const Topic& topic = topic_for(input::required_string(input, "TopicArn"));
+Value SnsService::list_subscriptions_by_topic(const RequestContext& ctx, const Value& input) {
+  const Topic& topic = topic_for(ctx, input::required_string(input, "TopicArn"));
   std::string after = input::optional_string(input, "NextToken").value_or("");
   auto start = topic.subscriptions.begin();
   if (!after.empty()) {
@@ -220,11 +251,11 @@ Value SnsService::get_subscription_attributes(const RequestContext&, const Value
   a.set("ConfirmationWasAuthenticated", s.confirmed ? "true" : "false");
   a.set("PendingConfirmation", s.confirmed ? "false" : "true");
   a.set("RawMessageDelivery", "false");
-  if (s.protocol == "http" || s.protocol == "https")
+  if (s.protocol == "http" || s.protocol == "https") {
+    auto topic = topics_.find(s.topic_arn);
     a.set("EffectiveDeliveryPolicy",
-          R"({"healthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,"numMaxDelayRetries":0,)"
-          R"("numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},"sicklyRetryPolicy":null,)"
-          R"("throttlePolicy":null,"guaranteed":false})");
+          json::write(effective_subscription_policy(s, topic == topics_.end() ? nullptr : topic->second.get())));
+  }
   if (s.attributes.contains("FilterPolicy")) a.set("FilterPolicyScope", "MessageAttributes");
   for (const auto& [k, v] : s.attributes) a.set(k, v);
   return Value(Object{{"Attributes", std::move(a)}});
@@ -232,7 +263,8 @@ Value SnsService::get_subscription_attributes(const RequestContext&, const Value
 
 Value SnsService::set_subscription_attributes(const RequestContext&, const Value& input) {
   Subscription& s = subscription_for(input::required_string(input, "SubscriptionArn"));
-  apply_attributes(s, {{input::required_string(input, "AttributeName"),
+  auto topic = topics_.find(s.topic_arn);
+  apply_attributes(s, topic != topics_.end() && topic->second->fifo(), {{input::required_string(input, "AttributeName"),
                         input::optional_string(input, "AttributeValue").value_or("")}});
   store_.save_subscription(s);
   return Value::object();

@@ -4,6 +4,7 @@
 
 #include "protocol/json.hpp"
 #include "services/input.hpp"
+#include "services/sns/delivery_policy.hpp"
 #include "services/sns/names.hpp"
 #include "services/sns/sns_service.hpp"
 
@@ -77,11 +78,6 @@ std::string default_policy(const Topic& topic) {
   return json::write(policy);
 }
 
-const char* kEffectiveDeliveryPolicy =
-    R"({"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":20,"maxDelayTarget":20,"numRetries":3,)"
-    R"("numMaxDelayRetries":0,"numNoDelayRetries":0,"numMinDelayRetries":0,"backoffFunction":"linear"},)"
-    R"("disableSubscriptionOverrides":false,"defaultRequestPolicy":{"headerContentType":"text/plain; charset=UTF-8"}}})";
-
 std::map<std::string, std::string> string_map(const Value& input, std::string_view name) {
   std::map<std::string, std::string> out;
   for (const auto& [k, v] : input::map(input, name)) out[k] = v.is_string() ? v.as_string() : json::write(v);
@@ -96,7 +92,7 @@ std::map<std::string, std::string> tag_list(const Value& input) {
     if (!key || !key->is_string() || !value || !value->is_string()) throw invalid("Tags");
     if (key->as_string().empty() || key->as_string().size() > 128 || value->as_string().size() > 256)
       throw invalid("Tags Reason: tag keys must be 1 to 128 characters and values at most 256");
-    tags[key->as_string()] = value->as_string();
+    if (!tags.emplace(key->as_string(), value->as_string()).second) throw invalid("Duplicated keys are not allowed.");
   }
   return tags;
 }
@@ -180,8 +176,8 @@ Value SnsService::list_topics(const RequestContext& ctx, const Value& input) {
   return result;
 }
 
-Value SnsService::get_topic_attributes(const RequestContext&, const Value& input) {
-  const Topic& topic = topic_for(input::required_string(input, "TopicArn"));
+Value SnsService::get_topic_attributes(const RequestContext& ctx, const Value& input) {
+  const Topic& topic = topic_for(ctx, input::required_string(input, "TopicArn"));
   std::int64_t confirmed = 0, pending = 0;
   for (const auto& arn : topic.subscriptions) {
     auto it = subscriptions_.find(arn);
@@ -195,7 +191,7 @@ Value SnsService::get_topic_attributes(const RequestContext&, const Value& input
   attributes.set("SubscriptionsConfirmed", std::to_string(confirmed));
   attributes.set("SubscriptionsPending", std::to_string(pending));
   attributes.set("SubscriptionsDeleted", std::to_string(topic.subscriptions_deleted));
-  attributes.set("EffectiveDeliveryPolicy", kEffectiveDeliveryPolicy);
+  attributes.set("EffectiveDeliveryPolicy", json::write(effective_topic_policy(topic)));
   if (topic.fifo()) {
     attributes.set("FifoTopic", "true");
     attributes.set("ContentBasedDeduplication", "false");
@@ -204,8 +200,8 @@ Value SnsService::get_topic_attributes(const RequestContext&, const Value& input
   return Value(Object{{"Attributes", std::move(attributes)}});
 }
 
-Value SnsService::set_topic_attributes(const RequestContext&, const Value& input) {
-  Topic& topic = topic_for(input::required_string(input, "TopicArn"));
+Value SnsService::set_topic_attributes(const RequestContext& ctx, const Value& input) {
+  Topic& topic = topic_for(ctx, input::required_string(input, "TopicArn"));
   const std::string& name = input::required_string(input, "AttributeName");
   std::string value = input::optional_string(input, "AttributeValue").value_or("");
   if (name == "FifoTopic") throw invalid("AttributeName");
@@ -244,8 +240,8 @@ Value SnsService::list_tags_for_resource(const RequestContext&, const Value& inp
   return Value(Object{{"Tags", std::move(tags)}});
 }
 
-Value SnsService::add_permission(const RequestContext&, const Value& input) {
-  Topic& topic = topic_for(input::required_string(input, "TopicArn"));
+Value SnsService::add_permission(const RequestContext& ctx, const Value& input) {
+  Topic& topic = topic_for(ctx, input::required_string(input, "TopicArn"));
   const std::string& label = input::required_string(input, "Label");
   auto accounts = input::strings(input, "AWSAccountId");
   auto actions = input::strings(input, "ActionName");
@@ -272,8 +268,8 @@ Value SnsService::add_permission(const RequestContext&, const Value& input) {
   return Value::object();
 }
 
-Value SnsService::remove_permission(const RequestContext&, const Value& input) {
-  Topic& topic = topic_for(input::required_string(input, "TopicArn"));
+Value SnsService::remove_permission(const RequestContext& ctx, const Value& input) {
+  Topic& topic = topic_for(ctx, input::required_string(input, "TopicArn"));
   const std::string& label = input::required_string(input, "Label");
   Value policy = policy_of(topic);
   Array& statements = policy.find("Statement")->as_array();
