@@ -836,7 +836,13 @@ test('HTTP subscriber: confirmation by GET of SubscribeURL, signed Notifications
     assert.deepEqual(await listSubscriptions(topic), []);
     await sns.send(new PublishCommand({ TopicArn: topic, Message: 'after unsubscribe' }));
     await sleep(500);
-    assert.deepEqual(endpoint.requests.map((r) => r.body), [], 'nothing delivered after unsubscribing');
+    // Unsubscribing tells the endpoint once (UnsubscribeConfirmation, signed); no
+    // Notification follows.
+    const after = endpoint.requests.map((r) => JSON.parse(r.body));
+    assert.deepEqual(after.map((d) => d.Type), ['UnsubscribeConfirmation'], 'only the unsubscribe confirmation');
+    assert.equal(after[0].TopicArn, topic);
+    assert.match(after[0].Message, new RegExp(`deactivate subscription ${subscriptionArn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    await assertSigned(after[0]);
   } finally {
     await endpoint.close();
   }
