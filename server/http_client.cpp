@@ -1,9 +1,13 @@
 #include "server/http_client.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace stratus {
 namespace {
@@ -11,21 +15,32 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 struct Target {
+  bool tls = false;
   std::string host, port, path;
 };
 
-// "http://host[:port][/path]"; IPv6 hosts in brackets.
+// "http[s]://host[:port][/path]"; IPv6 hosts in brackets.
 std::optional<Target> parse_url(const std::string& url) {
-  constexpr std::string_view scheme = "http://";
-  if (!url.starts_with(scheme)) return std::nullopt;
-  std::string rest = url.substr(scheme.size());
+  Target t;
+  std::string rest;
+  if (url.starts_with("http://")) {
+    rest = url.substr(7);
+    t.port = "80";
+  } else if (url.starts_with("https://")) {
+    rest = url.substr(8);
+    t.port = "443";
+    t.tls = true;
+  } else {
+    return std::nullopt;
+  }
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
   if (authority.empty()) return std::nullopt;
-  Target t{authority, "80", slash == std::string::npos ? "/" : rest.substr(slash)};
+  t.path = slash == std::string::npos ? "/" : rest.substr(slash);
   std::size_t host_end = authority.front() == '[' ? authority.find(']') : authority.rfind(':');
   if (authority.front() == '[') {
     if (host_end == std::string::npos) return std::nullopt;
@@ -34,57 +49,86 @@ std::optional<Target> parse_url(const std::string& url) {
   } else if (host_end != std::string::npos) {
     t.host = authority.substr(0, host_end);
     t.port = authority.substr(host_end + 1);
+  } else {
+    t.host = authority;
   }
   if (t.host.empty() || t.port.empty()) return std::nullopt;
   return t;
 }
 
-// One request: resolve, connect, write, read, each step bounded by the timeout.
-class Exchange : public std::enable_shared_from_this<Exchange> {
+// One request: resolve, connect, (TLS handshake,) write, read; the whole exchange is
+// bounded by the timeout. Stream is a tcp_stream or an ssl_stream over one.
+template <typename Stream>
+class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
  public:
-  Exchange(asio::io_context& io, OutboundRequest request, std::function<void(OutboundResult)> done)
-      : resolver_(io), stream_(io), request_(std::move(request)), done_(std::move(done)) {}
+  template <typename... StreamArgs>
+  Exchange(asio::io_context& io, OutboundRequest request, std::function<void(OutboundResult)> done,
+           StreamArgs&&... stream_args)
+      : resolver_(io), stream_(std::forward<StreamArgs>(stream_args)...), request_(std::move(request)),
+        done_(std::move(done)) {}
 
   void start(const Target& target) {
     message_.method(http::verb::post);
     message_.target(target.path);
     message_.version(11);
-    message_.set(http::field::host, target.port == "80" ? target.host : target.host + ":" + target.port);
+    bool default_port = target.port == (target.tls ? "443" : "80");
+    message_.set(http::field::host, default_port ? target.host : target.host + ":" + target.port);
     for (const auto& [name, value] : request_.headers) message_.set(name, value);
     message_.keep_alive(false);
     message_.body() = std::move(request_.body);
     message_.prepare_payload();
-    stream_.expires_after(request_.timeout);
+    if constexpr (kTls) SSL_set_tlsext_host_name(stream_.native_handle(), target.host.c_str());
+    tcp_layer().expires_after(request_.timeout);
     resolver_.async_resolve(target.host, target.port,
-                            [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type results) {
+                            [self = this->shared_from_this()](beast::error_code ec, tcp::resolver::results_type results) {
                               if (ec) return self->finish(0, "cannot resolve: " + ec.message());
-                              self->stream_.async_connect(results, [self](beast::error_code ec, const tcp::endpoint&) {
+                              self->tcp_layer().async_connect(results, [self](beast::error_code ec, const tcp::endpoint&) {
                                 if (ec) return self->finish(0, "cannot connect: " + ec.message());
-                                self->write();
+                                self->secure();
                               });
                             });
   }
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  beast::tcp_stream& tcp_layer() {
+    if constexpr (kTls) {
+      return beast::get_lowest_layer(stream_);
+    } else {
+      return stream_;
+    }
+  }
+
+  void secure() {
+    if constexpr (kTls) {
+      stream_.async_handshake(ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->finish(0, "TLS handshake failed: " + ec.message());
+        self->write();
+      });
+    } else {
+      write();
+    }
+  }
+
   void write() {
-    http::async_write(stream_, message_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    http::async_write(stream_, message_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->finish(0, "write failed: " + ec.message());
-      http::async_read(self->stream_, self->buffer_, self->response_,
-                       [self](beast::error_code ec, std::size_t) {
-                         if (ec) return self->finish(0, "no answer: " + ec.message());
-                         self->finish(static_cast<int>(self->response_.result_int()), {});
-                       });
+      http::async_read(self->stream_, self->buffer_, self->response_, [self](beast::error_code ec, std::size_t) {
+        if (ec) return self->finish(0, "no answer: " + ec.message());
+        self->finish(static_cast<int>(self->response_.result_int()), {});
+      });
     });
   }
 
   void finish(int status, std::string error) {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
     done_(OutboundResult{status, std::move(error)});
   }
 
   tcp::resolver resolver_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   OutboundRequest request_;
   std::function<void(OutboundResult)> done_;
   http::request<http::string_body> message_;
@@ -94,6 +138,17 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
 }  // namespace
 
+struct AsioHttpClient::Tls {
+  // Local endpoints have self-signed certificates: they are not verified.
+  ssl::context context{ssl::context::tls_client};
+};
+
+AsioHttpClient::AsioHttpClient(asio::io_context& io) : io_(io), tls_(std::make_unique<Tls>()) {
+  tls_->context.set_verify_mode(ssl::verify_none);
+}
+
+AsioHttpClient::~AsioHttpClient() = default;
+
 void AsioHttpClient::post(OutboundRequest request, std::function<void(OutboundResult)> done) {
   auto target = parse_url(request.url);
   if (!target) {
@@ -101,9 +156,15 @@ void AsioHttpClient::post(OutboundRequest request, std::function<void(OutboundRe
     asio::post(io_, [done = std::move(done), why] { done(OutboundResult{0, why}); });
     return;
   }
-  auto exchange = std::make_shared<Exchange>(io_, std::move(request), std::move(done));
   // Started from the loop, so that `done` never runs inside post().
-  asio::post(io_, [exchange, target = *target] { exchange->start(target); });
+  if (target->tls) {
+    using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+    auto exchange = std::make_shared<Exchange<TlsStream>>(io_, std::move(request), std::move(done), io_, tls_->context);
+    asio::post(io_, [exchange, target = *target] { exchange->start(target); });
+  } else {
+    auto exchange = std::make_shared<Exchange<beast::tcp_stream>>(io_, std::move(request), std::move(done), io_);
+    asio::post(io_, [exchange, target = *target] { exchange->start(target); });
+  }
 }
 
 }  // namespace stratus

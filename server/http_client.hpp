@@ -1,6 +1,7 @@
 #pragma once
-// The services' HttpClient on Asio/Beast: one connection a request (plain HTTP).
+// The services' HttpClient on Asio/Beast: one connection a request, HTTP or HTTPS.
 #include <boost/asio/io_context.hpp>
+#include <memory>
 
 #include "services/http_client.hpp"
 
@@ -8,11 +9,14 @@ namespace stratus {
 
 class AsioHttpClient : public HttpClient {
  public:
-  explicit AsioHttpClient(boost::asio::io_context& io) : io_(io) {}
+  explicit AsioHttpClient(boost::asio::io_context& io);
+  ~AsioHttpClient() override;
   void post(OutboundRequest request, std::function<void(OutboundResult)> done) override;
 
  private:
+  struct Tls;  // the TLS context, kept out of this header
   boost::asio::io_context& io_;
+  std::unique_ptr<Tls> tls_;
 };
 
 }  // namespace stratus

@@ -12,7 +12,11 @@ import contextlib
 import http.server
 import json
 import queue
+import os
 import re
+import ssl
+import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -244,11 +248,29 @@ class SnsTestCase(h.SqsTestCase):
         self.assertSignatureValid(doc)
 
 
-class Subscriber:
-    """An HTTP endpoint for SNS: records every POST and answers with a status code
-    taken from `statuses` (one per request, then `default_status`)."""
+_TLS_FILES = None
 
-    def __init__(self, port=None, statuses=(), default_status=200):
+
+def tls_files():
+    """A self-signed certificate and key for 127.0.0.1 (made once per process)."""
+    global _TLS_FILES
+    if _TLS_FILES is None:
+        folder = tempfile.mkdtemp(prefix="sns-tls-")
+        cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        _TLS_FILES = (cert, key)
+    return _TLS_FILES
+
+
+class Subscriber:
+    """An HTTP (or, with tls=True, HTTPS) endpoint for SNS: records every POST and
+    answers with a status code taken from `statuses` (one per request, then
+    `default_status`)."""
+
+    def __init__(self, port=None, statuses=(), default_status=200, tls=False):
+        self.tls = tls
         self.requests = queue.Queue()
         self.statuses = list(statuses)
         self.default_status = default_status
@@ -259,7 +281,7 @@ class Subscriber:
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d/sns/endpoint" % self.port
+        return "%s://127.0.0.1:%d/sns/endpoint" % ("https" if self.tls else "http", self.port)
 
     def _next_status(self):
         with self._lock:
@@ -288,6 +310,10 @@ class Subscriber:
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port or 0), Handler)
         self._server.daemon_threads = True
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls_files())
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)

@@ -67,7 +67,8 @@ class HttpTestCase(s.SnsTestCase):
 
     def http_subscription(self, topic_arn, subscriber, **attributes):
         """Subscribe the endpoint, check the confirmation and confirm; returns the ARN."""
-        kwargs = {"TopicArn": topic_arn, "Protocol": "http", "Endpoint": subscriber.url}
+        kwargs = {"TopicArn": topic_arn, "Protocol": "https" if subscriber.tls else "http",
+                  "Endpoint": subscriber.url}
         if attributes:
             kwargs["Attributes"] = attributes
         self.assertEqual(self.sns.subscribe(**kwargs)["SubscriptionArn"], "pending confirmation")
@@ -109,6 +110,17 @@ class HttpSubscriptionTest(HttpTestCase):
         self.assertEqual(attributes["PendingConfirmation"], "false")
         self.assertEqual(attributes["Protocol"], "http")
         self.assertEqual(attributes["Endpoint"], subscriber.url)
+
+    def test_https_endpoint(self):
+        # A local endpoint with a self-signed certificate: the confirmation and the
+        # notifications arrive over TLS, signed as over plain HTTP.
+        subscriber = self.start_subscriber(tls=True)
+        topic = self.create_topic()
+        arn = self.http_subscription(topic, subscriber)
+        self.assertEqual(self.subscription_attributes(arn)["Protocol"], "https")
+        message_id = self.sns.publish(TopicArn=topic, Message="over tls", Subject="tls")["MessageId"]
+        _, doc = self.receive_notification(subscriber, topic, arn, message_id, "over tls", subject="tls")
+        self.assertSignatureValid(doc)
 
     def test_confirmation_by_api(self):
         subscriber = self.start_subscriber()
