@@ -139,12 +139,15 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
 }  // namespace
 
 struct AsioHttpClient::Tls {
-  // Local endpoints have self-signed certificates: they are not verified.
+  Tls() { context.set_verify_mode(ssl::verify_none); }  // local endpoints are self-signed
   ssl::context context{ssl::context::tls_client};
 };
 
-AsioHttpClient::AsioHttpClient(asio::io_context& io) : io_(io), tls_(std::make_unique<Tls>()) {
-  tls_->context.set_verify_mode(ssl::verify_none);
+AsioHttpClient::AsioHttpClient(asio::io_context& io) : io_(io) {}
+
+AsioHttpClient::Tls& AsioHttpClient::tls() {
+  std::call_once(tls_once_, [this] { tls_ = std::make_unique<Tls>(); });
+  return *tls_;
 }
 
 AsioHttpClient::~AsioHttpClient() = default;
@@ -159,7 +162,7 @@ void AsioHttpClient::post(OutboundRequest request, std::function<void(OutboundRe
   // Started from the loop, so that `done` never runs inside post().
   if (target->tls) {
     using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-    auto exchange = std::make_shared<Exchange<TlsStream>>(io_, std::move(request), std::move(done), io_, tls_->context);
+    auto exchange = std::make_shared<Exchange<TlsStream>>(io_, std::move(request), std::move(done), io_, tls().context);
     asio::post(io_, [exchange, target = *target] { exchange->start(target); });
   } else {
     auto exchange = std::make_shared<Exchange<beast::tcp_stream>>(io_, std::move(request), std::move(done), io_);

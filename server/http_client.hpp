@@ -2,6 +2,7 @@
 // The services' HttpClient on Asio/Beast: one connection a request, HTTP or HTTPS.
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <mutex>
 
 #include "services/http_client.hpp"
 
@@ -15,7 +16,11 @@ class AsioHttpClient : public HttpClient {
 
  private:
   struct Tls;  // the TLS context, kept out of this header
+  // Made at the first https URL: loading TLS costs start-up time and memory.
+  Tls& tls();
+
   boost::asio::io_context& io_;
+  std::once_flag tls_once_;
   std::unique_ptr<Tls> tls_;
 };
 

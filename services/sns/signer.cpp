@@ -107,41 +107,39 @@ std::unique_ptr<Signer::Keys> make_keys() {
 
 }  // namespace
 
-Signer::Signer(std::future<std::unique_ptr<Keys>> keys) : pending_(std::move(keys)) {}
+Signer::Signer(std::function<std::unique_ptr<Keys>()> make_keys) : make_keys_(std::move(make_keys)) {}
 Signer::~Signer() = default;
 
 const Signer::Keys& Signer::keys() const {
-  std::call_once(ready_, [this] { keys_ = pending_.get(); });
+  std::call_once(ready_, [this] { keys_ = make_keys_(); });
   return *keys_;
 }
 
 const std::string& Signer::certificate_pem() const { return keys().certificate_pem; }
 
 std::unique_ptr<Signer> Signer::ephemeral() {
-  return std::unique_ptr<Signer>(new Signer(std::async(std::launch::async, make_keys)));
+  return std::unique_ptr<Signer>(new Signer(make_keys));
 }
 
 std::unique_ptr<Signer> Signer::open(const std::filesystem::path& dir) {
-  auto key_path = dir / kKeyFile, cert_path = dir / kCertificateFile;
-  if (std::filesystem::exists(key_path) && std::filesystem::exists(cert_path)) {
-    std::string key_text = read_file(key_path);
-    Bio bio(BIO_new_mem_buf(key_text.data(), static_cast<int>(key_text.size())));
-    auto keys = std::make_unique<Keys>();
-    keys->key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-    if (!keys->key) fail("cannot read " + key_path.string());
-    keys->certificate_pem = read_file(cert_path);
-    std::promise<std::unique_ptr<Keys>> loaded;
-    loaded.set_value(std::move(keys));
-    return std::unique_ptr<Signer>(new Signer(loaded.get_future()));
-  }
-  std::filesystem::create_directories(dir);
-  return std::unique_ptr<Signer>(new Signer(std::async(std::launch::async, [key_path, cert_path] {
+  return std::unique_ptr<Signer>(new Signer([dir] {
+    auto key_path = dir / kKeyFile, cert_path = dir / kCertificateFile;
+    if (std::filesystem::exists(key_path) && std::filesystem::exists(cert_path)) {
+      std::string key_text = read_file(key_path);
+      Bio bio(BIO_new_mem_buf(key_text.data(), static_cast<int>(key_text.size())));
+      auto keys = std::make_unique<Keys>();
+      keys->key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+      if (!keys->key) fail("cannot read " + key_path.string());
+      keys->certificate_pem = read_file(cert_path);
+      return keys;
+    }
     auto keys = make_keys();
+    std::filesystem::create_directories(dir);
     // The certificate goes last: it is the one whose presence says both are complete.
     write_private_file(key_path, key_pem(keys->key.get()));
     write_private_file(cert_path, keys->certificate_pem);
     return keys;
-  })));
+  }));
 }
 
 std::string Signer::sign(std::string_view text, int signature_version) const {

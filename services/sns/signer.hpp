@@ -3,7 +3,7 @@
 // once and kept in the data directory, so a subscriber that trusts the certificate
 // keeps trusting it across restarts.
 #include <filesystem>
-#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,8 +14,8 @@ namespace stratus::sns {
 class Signer {
  public:
   // Loads the key and certificate from `dir`, or makes them and writes them there.
-  // Making a key takes a tenth of a second: it runs in the background, so that start-up
-  // does not wait for it; the first signature does.
+  // Nothing happens until the first signature or certificate is asked for: making a
+  // key takes a tenth of a second of CPU, which start-up should not pay.
   static std::unique_ptr<Signer> open(const std::filesystem::path& dir);
   // A fresh key and certificate, kept in memory only.
   static std::unique_ptr<Signer> ephemeral();
@@ -30,10 +30,10 @@ class Signer {
   struct Keys;  // the key pair and certificate, opaque here
 
  private:
-  explicit Signer(std::future<std::unique_ptr<Keys>> keys);
+  explicit Signer(std::function<std::unique_ptr<Keys>()> make_keys);
   const Keys& keys() const;
 
-  mutable std::future<std::unique_ptr<Keys>> pending_;
+  std::function<std::unique_ptr<Keys>()> make_keys_;
   mutable std::once_flag ready_;
   mutable std::unique_ptr<Keys> keys_;
 };
