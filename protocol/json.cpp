@@ -141,4 +141,19 @@ std::string write(const Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::string write_string_map(const std::map<std::string, std::string>& map) {
+  Value v = Value::object();
+  for (const auto& [k, s] : map) v.set(k, s);
+  return write(v);
+}
+
+std::map<std::string, std::string> read_string_map(std::string_view text) {
+  std::map<std::string, std::string> map;
+  Value doc = parse(text);
+  if (!doc.is_object()) throw ParseError("expected an object of strings");
+  for (const auto& [k, v] : doc.as_object())
+    if (v.is_string()) map[k] = v.as_string();
+  return map;
+}
+
 }  // namespace stratus::json

@@ -1,5 +1,7 @@
 #include "services/input.hpp"
 
+#include "protocol/json.hpp"
+
 namespace stratus::input {
 namespace {
 
@@ -54,6 +56,12 @@ const Object& map(const Value& input, std::string_view name) {
   static const Object empty;
   const Value* v = present(input, name);
   return v && v->is_object() ? v->as_object() : empty;
+}
+
+std::map<std::string, std::string> string_map(const Value& input, std::string_view name) {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : map(input, name)) out[k] = v.is_string() ? v.as_string() : json::write(v);
+  return out;
 }
 
 }  // namespace stratus::input

@@ -2,6 +2,7 @@
 // Typed reads of an operation's input. The codecs have already checked types against
 // the API model, so these only deal with absence and AWS's ranges.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,5 +22,7 @@ std::vector<std::string> strings(const Value& input, std::string_view name);
 // An empty list/object when absent.
 const Array& list(const Value& input, std::string_view name);
 const Object& map(const Value& input, std::string_view name);
+// A map of strings (attributes, tags); other values are kept as their JSON text.
+std::map<std::string, std::string> string_map(const Value& input, std::string_view name);
 
 }  // namespace stratus::input

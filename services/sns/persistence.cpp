@@ -21,19 +21,6 @@ const std::vector<std::string_view> kMigrations = {
          kind TEXT NOT NULL, arn TEXT NOT NULL, attributes TEXT NOT NULL, PRIMARY KEY (kind, arn));)",
 };
 
-std::string map_to_json(const std::map<std::string, std::string>& map) {
-  Value v = Value::object();
-  for (const auto& [k, s] : map) v.set(k, s);
-  return json::write(v);
-}
-
-std::map<std::string, std::string> map_from_json(const std::string& text) {
-  std::map<std::string, std::string> map;
-  Value doc = json::parse(text);  // named: a range-for over a temporary's member would dangle
-  for (const auto& [k, v] : doc.as_object()) map[k] = v.as_string();
-  return map;
-}
-
 }  // namespace
 
 Value Notification::to_value() const {
@@ -87,8 +74,8 @@ void SnsStore::load(const Loaded& on) {
       topic->account = t.column_text(1);
       topic->region = t.column_text(2);
       topic->name = t.column_text(3);
-      topic->attributes = map_from_json(t.column_text(4));
-      topic->tags = map_from_json(t.column_text(5));
+      topic->attributes = json::read_string_map(t.column_text(4));
+      topic->tags = json::read_string_map(t.column_text(5));
       topic->data_protection_policy = t.column_text(6);
       topic->subscriptions_deleted = t.column_int(7);
       topic->fifo_sequence = static_cast<std::uint64_t>(t.column_int(8));
@@ -104,7 +91,7 @@ void SnsStore::load(const Loaded& on) {
       sub->protocol = s.column_text(2);
       sub->endpoint = s.column_text(3);
       sub->owner = s.column_text(4);
-      sub->attributes = map_from_json(s.column_text(5));
+      sub->attributes = json::read_string_map(s.column_text(5));
       sub->confirmed = s.column_int(6) != 0;
       sub->token = s.column_text(7);
       next_position_ = std::max(next_position_, s.column_int(8));
@@ -121,13 +108,13 @@ void SnsStore::load(const Loaded& on) {
       on.delivery(std::move(delivery));
     }
     auto& r = c.prepared("SELECT kind, arn, attributes FROM sns_resources");
-    while (r.step()) on.resource(r.column_text(0), r.column_text(1), map_from_json(r.column_text(2)));
+    while (r.step()) on.resource(r.column_text(0), r.column_text(1), json::read_string_map(r.column_text(2)));
   });
 }
 
 void SnsStore::save_topic(const Topic& topic) {
   db_.write([arn = topic.arn, account = topic.account, region = topic.region, name = topic.name,
-             attributes = map_to_json(topic.attributes), tags = map_to_json(topic.tags),
+             attributes = json::write_string_map(topic.attributes), tags = json::write_string_map(topic.tags),
              policy = topic.data_protection_policy, deleted = topic.subscriptions_deleted,
              sequence = static_cast<std::int64_t>(topic.fifo_sequence)](storage::Connection& c) {
     c.prepared(
@@ -155,7 +142,7 @@ void SnsStore::delete_topic(const std::string& arn) {
 
 void SnsStore::save_subscription(const Subscription& s) {
   db_.write([arn = s.arn, topic = s.topic_arn, protocol = s.protocol, endpoint = s.endpoint, owner = s.owner,
-             attributes = map_to_json(s.attributes), confirmed = static_cast<std::int64_t>(s.confirmed),
+             attributes = json::write_string_map(s.attributes), confirmed = static_cast<std::int64_t>(s.confirmed),
              token = s.token, position = ++next_position_](storage::Connection& c) {
     // The position of a subscription already stored stays: it is the topic's order.
     c.prepared(
@@ -205,7 +192,7 @@ void SnsStore::delete_delivery(std::uint64_t id) {
 }
 
 void SnsStore::save_resource(const std::string& kind, const std::string& arn, const Attributes& attributes) {
-  db_.write([kind, arn, attributes = map_to_json(attributes)](storage::Connection& c) {
+  db_.write([kind, arn, attributes = json::write_string_map(attributes)](storage::Connection& c) {
     c.prepared("INSERT OR REPLACE INTO sns_resources (kind, arn, attributes) VALUES (?, ?, ?)")
         .bind(1, kind)
         .bind(2, arn)

@@ -17,10 +17,12 @@ ApiError invalid(const std::string& what) { return ApiError("InvalidParameterExc
 const std::set<std::string, std::less<>> kPlatforms = {"ADM", "APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX",
                                                        "BAIDU", "GCM", "MPNS", "WNS"};
 
-Attributes string_map(const Value& input, std::string_view name) {
-  Attributes out;
-  for (const auto& [k, v] : input::map(input, name)) out[k] = v.is_string() ? v.as_string() : json::write(v);
-  return out;
+// "arn:...:app/<platform>/<name>" -> "arn:...:endpoint/<platform>/<name>", the
+// prefix of that application's endpoints.
+std::string endpoint_prefix(const std::string& application_arn) {
+  std::string prefix = application_arn;
+  prefix.replace(prefix.find(":app/"), 5, ":endpoint/");
+  return prefix;
 }
 
 Value attributes_value(const Attributes& attributes) {
@@ -48,7 +50,7 @@ Value SnsService::create_platform_application(const RequestContext& ctx, const V
   if (!kPlatforms.contains(platform)) throw invalid("Platform");
   if (name.empty() || name.size() > 256) throw invalid("Name");
   std::string arn = topic_arn(ctx.region, ctx.account, "app/" + platform + "/" + name);
-  platform_applications_[arn] = string_map(input, "Attributes");
+  platform_applications_[arn] = input::string_map(input, "Attributes");
   store_.save_resource("application", arn, platform_applications_[arn]);
   return Value(Object{{"PlatformApplicationArn", Value(arn)}});
 }
@@ -57,8 +59,7 @@ Value SnsService::delete_platform_application(const RequestContext&, const Value
   const std::string& arn = input::required_string(input, "PlatformApplicationArn");
   platform_applications_.erase(arn);
   store_.delete_resource("application", arn);
-  std::string prefix = arn;
-  prefix.replace(prefix.find(":app/"), 5, ":endpoint/");
+  std::string prefix = endpoint_prefix(arn);
   for (auto it = platform_endpoints_.lower_bound(prefix); it != platform_endpoints_.end() && it->first.starts_with(prefix);) {
     store_.delete_resource("endpoint", it->first);
     it = platform_endpoints_.erase(it);
@@ -84,7 +85,7 @@ Value SnsService::get_platform_application_attributes(const RequestContext&, con
 Value SnsService::set_platform_application_attributes(const RequestContext&, const Value& input) {
   const std::string& arn = input::required_string(input, "PlatformApplicationArn");
   Attributes& a = existing(platform_applications_, arn, "PlatformApplication");
-  for (auto& [k, v] : string_map(input, "Attributes")) a[k] = v;
+  for (auto& [k, v] : input::string_map(input, "Attributes")) a[k] = v;
   store_.save_resource("application", arn, a);
   return Value::object();
 }
@@ -94,12 +95,11 @@ Value SnsService::create_platform_endpoint(const RequestContext&, const Value& i
   existing(platform_applications_, app, "PlatformApplication");
   const std::string& token = input::required_string(input, "Token");
   if (token.empty()) throw invalid("Token");
-  std::string prefix = app;
-  prefix.replace(prefix.find(":app/"), 5, ":endpoint/");
+  std::string prefix = endpoint_prefix(app);
   for (auto it = platform_endpoints_.lower_bound(prefix); it != platform_endpoints_.end() && it->first.starts_with(prefix); ++it)
     if (it->second["Token"] == token) return Value(Object{{"EndpointArn", Value(it->first)}});
   std::string arn = prefix + "/" + ids::uuid();
-  Attributes a = string_map(input, "Attributes");
+  Attributes a = input::string_map(input, "Attributes");
   a["Token"] = token;
   if (!a.contains("Enabled")) a["Enabled"] = "true";
   if (auto data = input::optional_string(input, "CustomUserData")) a["CustomUserData"] = *data;
@@ -118,8 +118,7 @@ Value SnsService::delete_endpoint(const RequestContext&, const Value& input) {
 Value SnsService::list_endpoints_by_platform_application(const RequestContext&, const Value& input) {
   const std::string& app = input::required_string(input, "PlatformApplicationArn");
   existing(platform_applications_, app, "PlatformApplication");
-  std::string prefix = app;
-  prefix.replace(prefix.find(":app/"), 5, ":endpoint/");
+  std::string prefix = endpoint_prefix(app);
   Value list = Value::array();
   for (auto it = platform_endpoints_.lower_bound(prefix); it != platform_endpoints_.end() && it->first.starts_with(prefix); ++it)
     list.push(Value(Object{{"EndpointArn", Value(it->first)}, {"Attributes", attributes_value(it->second)}}));
@@ -134,7 +133,7 @@ Value SnsService::get_endpoint_attributes(const RequestContext&, const Value& in
 Value SnsService::set_endpoint_attributes(const RequestContext&, const Value& input) {
   const std::string& arn = input::required_string(input, "EndpointArn");
   Attributes& a = existing(platform_endpoints_, arn, "Endpoint");
-  for (auto& [k, v] : string_map(input, "Attributes")) a[k] = v;
+  for (auto& [k, v] : input::string_map(input, "Attributes")) a[k] = v;
   store_.save_resource("endpoint", arn, a);
   return Value::object();
 }
@@ -148,7 +147,7 @@ Value SnsService::get_sms_attributes(const RequestContext&, const Value& input) 
 }
 
 Value SnsService::set_sms_attributes(const RequestContext&, const Value& input) {
-  for (auto& [k, v] : string_map(input, "attributes")) sms_attributes_[k] = v;
+  for (auto& [k, v] : input::string_map(input, "attributes")) sms_attributes_[k] = v;
   store_.save_resource("sms", "", sms_attributes_);
   return Value::object();
 }

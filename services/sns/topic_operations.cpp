@@ -4,6 +4,7 @@
 
 #include "protocol/json.hpp"
 #include "services/input.hpp"
+#include "services/permissions.hpp"
 #include "services/sns/delivery_policy.hpp"
 #include "services/sns/names.hpp"
 #include "services/sns/sns_service.hpp"
@@ -78,12 +79,6 @@ std::string default_policy(const Topic& topic) {
   return json::write(policy);
 }
 
-std::map<std::string, std::string> string_map(const Value& input, std::string_view name) {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, v] : input::map(input, name)) out[k] = v.is_string() ? v.as_string() : json::write(v);
-  return out;
-}
-
 std::map<std::string, std::string> tag_list(const Value& input) {
   std::map<std::string, std::string> tags;
   for (const auto& tag : input::list(input, "Tags")) {
@@ -106,7 +101,7 @@ Value policy_of(const Topic& topic) {
 
 Value SnsService::create_topic(const RequestContext& ctx, const Value& input) {
   const std::string& name = input::required_string(input, "Name");
-  auto attributes = string_map(input, "Attributes");
+  auto attributes = input::string_map(input, "Attributes");
   bool fifo = attributes["FifoTopic"] == "true";
   if (!fifo) attributes.erase("FifoTopic");
   if (!valid_topic_name(name, fifo)) {
@@ -249,20 +244,8 @@ Value SnsService::add_permission(const RequestContext& ctx, const Value& input) 
   if (actions.empty()) throw invalid("ActionName");
   Value policy = policy_of(topic);
   Value* statements = policy.find("Statement");
-  for (const auto& s : statements->as_array())
-    if (const Value* sid = s.find("Sid"); sid && sid->is_string() && sid->as_string() == label)
-      throw invalid("Statement already exists");
-  Value principals = Value::array();
-  for (const auto& a : accounts) principals.push("arn:aws:iam::" + a + ":root");
-  Value action_list = Value::array();
-  for (const auto& a : actions) action_list.push("SNS:" + a);
-  Value statement = Value::object();
-  statement.set("Sid", label);
-  statement.set("Effect", "Allow");
-  statement.set("Principal", Value(Object{{"AWS", std::move(principals)}}));
-  statement.set("Action", std::move(action_list));
-  statement.set("Resource", topic.arn);
-  statements->push(std::move(statement));
+  if (has_statement(*statements, label)) throw invalid("Statement already exists");
+  statements->push(permission_statement(label, accounts, "SNS", actions, topic.arn));
   topic.attributes["Policy"] = json::write(policy);
   store_.save_topic(topic);
   return Value::object();

@@ -30,19 +30,6 @@ const std::vector<std::string_view> kMigrations = {
     "ALTER TABLE sqs_messages ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0",
 };
 
-std::string map_to_json(const std::map<std::string, std::string>& map) {
-  Value v = Value::object();
-  for (const auto& [k, s] : map) v.set(k, s);
-  return json::write(v);
-}
-
-std::map<std::string, std::string> map_from_json(const std::string& text) {
-  std::map<std::string, std::string> map;
-  Value doc = json::parse(text);
-  for (const auto& [k, v] : doc.as_object()) map[k] = v.as_string();
-  return map;
-}
-
 MessageAttributes attributes_from_json(const std::string& text) {
   MessageAttributes attributes;
   Value doc = json::parse(text);
@@ -93,9 +80,9 @@ void SqsStore::load(const std::function<void(std::unique_ptr<Queue>)>& on_queue)
       auto queue = std::make_unique<Queue>(q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3));
       queue->created_s = q.column_int(4);
       queue->modified_s = q.column_int(5);
-      queue->attributes = map_from_json(q.column_text(6));
+      queue->attributes = json::read_string_map(q.column_text(6));
       queue->config = parse_config(queue->attributes);
-      queue->tags = map_from_json(q.column_text(7));
+      queue->tags = json::read_string_map(q.column_text(7));
       queues.emplace(queue->id(), std::move(queue));
     }
     auto& m = c.prepared(
@@ -118,8 +105,8 @@ void SqsStore::load(const std::function<void(std::unique_ptr<Queue>)>& on_queue)
 
 void SqsStore::save_queue(const Queue& queue) {
   db_.write([id = queue.id(), account = queue.account(), region = queue.region(), name = queue.name(),
-             created = queue.created_s, modified = queue.modified_s, attributes = map_to_json(queue.attributes),
-             tags = map_to_json(queue.tags)](storage::Connection& c) {
+             created = queue.created_s, modified = queue.modified_s, attributes = json::write_string_map(queue.attributes),
+             tags = json::write_string_map(queue.tags)](storage::Connection& c) {
     c.prepared(
          "INSERT INTO sqs_queues (id, account, region, name, created_s, modified_s, attributes, tags) "
          "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET modified_s = excluded.modified_s, "

@@ -5,6 +5,7 @@
 #include "protocol/json.hpp"
 #include "services/ids.hpp"
 #include "services/input.hpp"
+#include "services/permissions.hpp"
 #include "services/sqs/names.hpp"
 #include "services/sqs/sqs_service.hpp"
 
@@ -13,12 +14,6 @@ namespace {
 
 constexpr std::size_t kMaxTags = 50;
 constexpr std::int64_t kPurgeIntervalMs = 60000;
-
-std::map<std::string, std::string> string_map(const Value& input, std::string_view name) {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, v] : input::map(input, name)) out[k] = v.is_string() ? v.as_string() : json::write(v);
-  return out;
-}
 
 // AWS returns the redrive policy in one canonical form, whatever form it was given in.
 std::string canonical_redrive_policy(const std::string& text) {
@@ -128,7 +123,7 @@ void SqsService::apply_attributes(Queue& queue, const std::map<std::string, std:
 
 Value SqsService::create_queue(const RequestContext& ctx, const Value& input) {
   const std::string& name = input::required_string(input, "QueueName");
-  auto attributes = string_map(input, "Attributes");
+  auto attributes = input::string_map(input, "Attributes");
   auto fifo_attr = attributes.find("FifoQueue");
   bool fifo = fifo_attr != attributes.end() && fifo_attr->second == "true";
   if (fifo_attr != attributes.end() && fifo_attr->second == "false" && name.ends_with(".fifo")) fifo = true;
@@ -136,7 +131,7 @@ Value SqsService::create_queue(const RequestContext& ctx, const Value& input) {
   if (fifo_attr != attributes.end() && fifo_attr->second == "false") attributes.erase(fifo_attr);
   validate_attributes(attributes, fifo, true);
   check_dead_letter_target(ctx.account, ctx.region, fifo, attributes);
-  auto tags = string_map(input, "tags");
+  auto tags = input::string_map(input, "tags");
   if (tags.size() > kMaxTags) throw invalid_parameter("Too many tags added for queue " + name + ".");
   validate_tags(tags);
 
@@ -239,7 +234,7 @@ Value SqsService::get_queue_attributes(const RequestContext& ctx, const Value& i
 
 Value SqsService::set_queue_attributes(const RequestContext& ctx, const Value& input) {
   Queue& queue = queue_for(ctx, input);
-  auto attributes = string_map(input, "Attributes");
+  auto attributes = input::string_map(input, "Attributes");
   validate_attributes(attributes, queue.fifo(), false);
   check_dead_letter_target(queue.account(), queue.region(), queue.fifo(), attributes);
   apply_attributes(queue, attributes);
@@ -250,7 +245,7 @@ Value SqsService::set_queue_attributes(const RequestContext& ctx, const Value& i
 
 Value SqsService::tag_queue(const RequestContext& ctx, const Value& input) {
   Queue& queue = queue_for(ctx, input);
-  auto tags = string_map(input, "Tags");
+  auto tags = input::string_map(input, "Tags");
   validate_tags(tags);
   auto merged = queue.tags;
   for (auto& [k, v] : tags) merged[k] = v;
@@ -290,22 +285,9 @@ Value SqsService::add_permission(const RequestContext& ctx, const Value& input) 
   if (!policy.find("Id")) policy.set("Id", queue.arn() + "/SQSDefaultPolicy");
   Value& statements = policy.find("Statement") ? *policy.find("Statement") : policy.set("Statement", Value::array());
   if (!statements.is_array()) statements = Value(Array{std::move(statements)});  // IAM allows one bare statement
-  for (const auto& s : statements.as_array()) {
-    const Value* sid = s.find("Sid");
-    if (sid && sid->is_string() && sid->as_string() == label)
-      throw invalid_parameter("Value " + label + " for parameter Label is invalid. Reason: Already exists.");
-  }
-  Value principals = Value::array();
-  for (const auto& a : accounts) principals.push("arn:aws:iam::" + a + ":root");
-  Value action_list = Value::array();
-  for (const auto& a : actions) action_list.push("SQS:" + a);
-  Value statement = Value::object();
-  statement.set("Sid", label);
-  statement.set("Effect", "Allow");
-  statement.set("Principal", Value::object()).set("AWS", std::move(principals));
-  statement.set("Action", std::move(action_list));
-  statement.set("Resource", queue.arn());
-  statements.push(std::move(statement));
+  if (has_statement(statements, label))
+    throw invalid_parameter("Value " + label + " for parameter Label is invalid. Reason: Already exists.");
+  statements.push(permission_statement(label, accounts, "SQS", actions, queue.arn()));
   queue.attributes["Policy"] = json::write(policy);
   store_.save_queue(queue);
   return Value::object();
