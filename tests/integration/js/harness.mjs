@@ -6,6 +6,7 @@
 //   STRATUS_TEST_ENDPOINT  use an already running server instead of starting one
 //                          (e.g. moto: `python3 -m moto.server -p 5998`,
 //                          STRATUS_TEST_ENDPOINT=http://127.0.0.1:5998)
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -205,4 +206,24 @@ export async function startServer() {
       );
     },
   };
+}
+
+// ---------------------------------------------------------------- shared test helpers
+
+export { sleep };
+
+const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+let nameSeq = 0;
+/** A resource name unique to this run: `<prefix>-<tag>-<run>-<n>` (letters, digits, hyphens). */
+export const uniqueName = (prefix, tag) => `${prefix}-${tag}-${RUN}-${++nameSeq}`;
+
+/** Deletes what a test file made on a shared server; what is already gone is fine. */
+export async function deleteAll(items, remove) {
+  for (const item of items) {
+    try {
+      await remove(item);
+    } catch {
+      // already deleted
+    }
+  }
 }

@@ -32,7 +32,7 @@ import {
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import { startServer } from './harness.mjs';
+import { deleteAll, sleep, startServer, uniqueName } from './harness.mjs';
 
 let server;
 let sns;
@@ -50,31 +50,16 @@ after(async () => {
   if (!server) return;
   if (server.external) {
     // Leave a shared server as we found it.
-    for (const arn of createdTopics) {
-      try {
-        await sns.send(new DeleteTopicCommand({ TopicArn: arn }));
-      } catch {
-        // already deleted
-      }
-    }
-    for (const url of createdQueues) {
-      try {
-        await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-      } catch {
-        // already deleted
-      }
-    }
+    await deleteAll(createdTopics, (arn) => sns.send(new DeleteTopicCommand({ TopicArn: arn })));
+    await deleteAll(createdQueues, (url) => sqs.send(new DeleteQueueCommand({ QueueUrl: url })));
   }
   await server.stop();
 });
 
 // ---------------------------------------------------------------- helpers
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-let seq = 0;
 /** A topic or queue name unique to this run (letters, digits, hyphens). */
-const uname = (tag) => `js-sns-${tag}-${RUN}-${++seq}`;
+const uname = (tag) => uniqueName('js-sns', tag);
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_MILLIS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -24,7 +24,7 @@ import {
   SendMessageCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import { startServer } from './harness.mjs';
+import { deleteAll, sleep, startServer, uniqueName } from './harness.mjs';
 
 let server;
 let sqs;
@@ -39,24 +39,15 @@ after(async () => {
   if (!server) return;
   if (server.external) {
     // Leave a shared server (e.g. moto) as we found it.
-    for (const url of createdQueues) {
-      try {
-        await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-      } catch {
-        // already deleted
-      }
-    }
+    await deleteAll(createdQueues, (url) => sqs.send(new DeleteQueueCommand({ QueueUrl: url })));
   }
   await server.stop();
 });
 
 // ---------------------------------------------------------------- helpers
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const RUN = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-let seq = 0;
 /** A queue name unique to this run (letters, digits, hyphens; <= 80 chars). */
-const qname = (tag) => `js-${tag}-${RUN}-${++seq}`;
+const qname = (tag) => uniqueName('js', tag);
 
 async function createQueue(name, Attributes) {
   const out = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }));
@@ -748,7 +739,7 @@ test('missing queue: QueueDoesNotExist over awsJson1.0 with x-amzn-query-error',
   const client = server.sqs();
   const wire = captureWire(client);
   const err = await rejectsWith(
-    client.send(new GetQueueUrlCommand({ QueueName: `js-missing-${RUN}` })),
+    client.send(new GetQueueUrlCommand({ QueueName: uniqueName('js', 'missing') })),
     { name: 'QueueDoesNotExist', code: 'AWS.SimpleQueueService.NonExistentQueue' },
   );
   assert.ok(err.$metadata.requestId, 'x-amzn-RequestId on errors too');
@@ -766,7 +757,7 @@ test('missing queue: QueueDoesNotExist over awsJson1.0 with x-amzn-query-error',
   // Operations on a queue URL that does not exist fail the same way.
   const base = (await sqs.send(new CreateQueueCommand({ QueueName: qname('probe') }))).QueueUrl;
   createdQueues.push(base);
-  const missingUrl = base.replace(/[^/]+$/, `js-missing-${RUN}`);
+  const missingUrl = base.replace(/[^/]+$/, uniqueName('js', 'missing'));
   for (const cmd of [
     new SendMessageCommand({ QueueUrl: missingUrl, MessageBody: 'x' }),
     new ReceiveMessageCommand({ QueueUrl: missingUrl }),

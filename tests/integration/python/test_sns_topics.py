@@ -767,28 +767,23 @@ class RestartTest(s.SnsTestCase):
         self.drain(fifo_url)
         self.drain(filtered_url)
 
-        before = {
-            "topic": self.topic_attributes(topic),
-            "fifo": self.topic_attributes(fifo),
-            "tags": self.sns.list_tags_for_resource(ResourceArn=topic)["Tags"],
-            "dpp": self.sns.get_data_protection_policy(ResourceArn=topic)["DataProtectionPolicy"],
-            "subscriptions": self.topic_subscriptions(topic),
-            "filtered": self.subscription_attributes(filtered),
-            "plain": self.subscription_attributes(plain),
-        }
+        def snapshot():
+            return {
+                "topic": self.topic_attributes(topic),
+                "fifo": self.topic_attributes(fifo),
+                "tags": self.sns.list_tags_for_resource(ResourceArn=topic)["Tags"],
+                "dpp": self.sns.get_data_protection_policy(ResourceArn=topic)["DataProtectionPolicy"],
+                "subscriptions": self.topic_subscriptions(topic),
+                "filtered": self.subscription_attributes(filtered),
+                "plain": self.subscription_attributes(plain),
+            }
+
+        before = snapshot()
         pem = s.get_url(before_cert)[1]
 
         self.restart()
 
-        after = {
-            "topic": self.topic_attributes(topic),
-            "fifo": self.topic_attributes(fifo),
-            "tags": self.sns.list_tags_for_resource(ResourceArn=topic)["Tags"],
-            "dpp": self.sns.get_data_protection_policy(ResourceArn=topic)["DataProtectionPolicy"],
-            "subscriptions": self.topic_subscriptions(topic),
-            "filtered": self.subscription_attributes(filtered),
-            "plain": self.subscription_attributes(plain),
-        }
+        after = snapshot()
         self.assertEqual(after, before)
         # deliveries go on as before: filter, raw delivery, signatures with the same key
         self.sns.publish(TopicArn=topic, Message=json.dumps({"kind": "keeper"}))
