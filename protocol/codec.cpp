@@ -68,7 +68,17 @@ Decoded decode_json(const HttpRequest& request, const ModelRegistry& models, std
       [&] { return decode_json_input(request.body, op->input); }, request_id);
 }
 
-Decoded decode_query(form::Params params, const std::optional<sigv4::Credential>& credential,
+// Query APIs address a resource by the URL posted to (SQS's queue URL): an operation
+// with a URL member that the form leaves out takes the request's own URL.
+void default_resource_url(form::Params& params, const Operation& op, const HttpRequest& request) {
+  if (!op.input || request.path().size() <= 1) return;
+  for (const auto& m : op.input->members) {
+    if (!m.name.ends_with("Url") || params.contains(m.name)) continue;
+    params.emplace(m.name, "http://" + std::string(request.header("Host")) + std::string(request.path()));
+  }
+}
+
+Decoded decode_query(form::Params params, const HttpRequest& request, const std::optional<sigv4::Credential>& credential,
                      const ModelRegistry& models, std::string_view request_id) {
   const std::string& action = params["Action"];
   const ServiceModel* model = credential ? models.by_service(credential->service) : nullptr;
@@ -79,6 +89,7 @@ Decoded decode_query(form::Params params, const std::optional<sigv4::Credential>
                                     : ApiError("InvalidAction", "The action " + action + " is not valid for this endpoint.");
     return failure(query_error(model, error, request_id));
   }
+  default_resource_url(params, *op, request);
   return make_call(
       Wire::AwsQuery, model, op, credential, [&] { return decode_query_input(params, op->input); }, request_id);
 }
@@ -100,7 +111,7 @@ std::optional<Decoded> decode(const HttpRequest& request, const ModelRegistry& m
   // Body parameters win over the query string's.
   for (auto& [k, v] : *query) body->emplace(k, v);
   if (!body->contains("Action") && !is_form(request)) return std::nullopt;
-  return decode_query(std::move(*body), credential_of(request, &*query), models, request_id);
+  return decode_query(std::move(*body), request, credential_of(request, &*query), models, request_id);
 }
 
 ErrorTraits error_traits(const ServiceModel* model, const ApiError& error) {

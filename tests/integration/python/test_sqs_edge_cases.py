@@ -116,3 +116,36 @@ class PolicyShapesTest(h.SqsTestCase):
                                 Actions=["ReceiveMessage"])
         policy = json.loads(self.queue_attributes(url, ["Policy"])["Policy"])
         self.assertEqual([s["Sid"] for s in policy["Statement"]], ["existing", "added"])
+
+
+class QueueUrlAsEndpointTest(h.SqsTestCase):
+    """Older query clients post to the queue's URL and leave QueueUrl out of the form,
+    as the SQS query API allows."""
+
+    def post_form(self, path, fields):
+        import http.client
+        import urllib.parse
+        host = self.server.endpoint.split("://", 1)[1]
+        conn = http.client.HTTPConnection(host, timeout=10)
+        try:
+            conn.request("POST", path, body=urllib.parse.urlencode(fields),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            return response.status, response.read().decode()
+        finally:
+            conn.close()
+
+    def test_the_request_path_names_the_queue(self):
+        url = self.create_queue()
+        path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+        status, body = self.post_form(path, {"Action": "SendMessage", "MessageBody": "by path"})
+        self.assertEqual(status, 200, body)
+        self.assertIn("<MD5OfMessageBody>", body)
+        messages = self.sqs.receive_message(QueueUrl=url).get("Messages", [])
+        self.assertEqual([m["Body"] for m in messages], ["by path"])
+
+    def test_a_path_of_no_queue_is_a_missing_queue(self):
+        status, body = self.post_form("/000000000000/no-such-queue",
+                                      {"Action": "SendMessage", "MessageBody": "x"})
+        self.assertEqual(status, 400, body)
+        self.assertIn("<Code>AWS.SimpleQueueService.NonExistentQueue</Code>", body)
