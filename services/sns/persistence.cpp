@@ -19,6 +19,9 @@ const std::vector<std::string_view> kMigrations = {
          attempts INTEGER NOT NULL, first_attempt_ms INTEGER NOT NULL);
        CREATE TABLE sns_resources (
          kind TEXT NOT NULL, arn TEXT NOT NULL, attributes TEXT NOT NULL, PRIMARY KEY (kind, arn));)",
+    R"(CREATE TABLE sns_deduplication (
+         topic_arn TEXT NOT NULL, id TEXT NOT NULL, message_id TEXT NOT NULL, sequence_number TEXT NOT NULL,
+         expires_ms INTEGER NOT NULL, PRIMARY KEY (topic_arn, id)) WITHOUT ROWID;)",
 };
 
 }  // namespace
@@ -107,6 +110,11 @@ void SnsStore::load(const Loaded& on) {
       delivery->first_attempt_ms = d.column_int(4);
       on.delivery(std::move(delivery));
     }
+    auto& dd = c.prepared(
+        "SELECT topic_arn, id, message_id, sequence_number, expires_ms FROM sns_deduplication ORDER BY expires_ms");
+    while (dd.step())
+      on.deduplication(dd.column_text(0), dd.column_text(1),
+                       Topic::Deduplicated{dd.column_int(4), dd.column_text(2), dd.column_text(3)});
     auto& r = c.prepared("SELECT kind, arn, attributes FROM sns_resources");
     while (r.step()) on.resource(r.column_text(0), r.column_text(1), json::read_string_map(r.column_text(2)));
   });
@@ -133,8 +141,28 @@ void SnsStore::save_topic(const Topic& topic) {
   });
 }
 
+void SnsStore::save_deduplication(const std::string& topic_arn, const std::string& id,
+                                  const Topic::Deduplicated& entry) {
+  db_.write([topic_arn, id, entry](storage::Connection& c) {
+    c.prepared("DELETE FROM sns_deduplication WHERE topic_arn = ? AND expires_ms < ?")
+        .bind(1, topic_arn)
+        .bind(2, entry.expires_ms - kDeduplicationWindowMs)
+        .run();
+    c.prepared(
+         "INSERT OR REPLACE INTO sns_deduplication (topic_arn, id, message_id, sequence_number, expires_ms) "
+         "VALUES (?, ?, ?, ?, ?)")
+        .bind(1, topic_arn)
+        .bind(2, id)
+        .bind(3, entry.message_id)
+        .bind(4, entry.sequence_number)
+        .bind(5, entry.expires_ms)
+        .run();
+  });
+}
+
 void SnsStore::delete_topic(const std::string& arn) {
   db_.write([arn](storage::Connection& c) {
+    c.prepared("DELETE FROM sns_deduplication WHERE topic_arn = ?").bind(1, arn).run();
     c.prepared("DELETE FROM sns_subscriptions WHERE topic_arn = ?").bind(1, arn).run();
     c.prepared("DELETE FROM sns_topics WHERE arn = ?").bind(1, arn).run();
   });
@@ -213,6 +241,7 @@ void SnsStore::clear() {
     c.exec("DELETE FROM sns_subscriptions");
     c.exec("DELETE FROM sns_deliveries");
     c.exec("DELETE FROM sns_resources");
+    c.exec("DELETE FROM sns_deduplication");
   });
 }
 

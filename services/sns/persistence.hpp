@@ -20,10 +20,14 @@ class SnsStore {
     std::function<void(std::unique_ptr<Subscription>)> subscription;
     std::function<void(std::shared_ptr<PendingDelivery>)> delivery;
     std::function<void(const std::string& kind, const std::string& arn, Attributes)> resource;
+    // FIFO deduplication ids still in their window, oldest first.
+    std::function<void(const std::string& topic_arn, const std::string& id, Topic::Deduplicated)> deduplication;
   };
   void load(const Loaded& on);
 
   void save_topic(const Topic& topic);
+  // Also forgets the topic's ids whose window has passed.
+  void save_deduplication(const std::string& topic_arn, const std::string& id, const Topic::Deduplicated& entry);
   void delete_topic(const std::string& arn);
   void save_subscription(const Subscription& subscription);
   void delete_subscription(const std::string& arn);

@@ -254,6 +254,7 @@ Value SnsService::publish_one(const RequestContext& ctx, Topic& topic, const Val
   if (topic.fifo()) {
     topic.deduplication[dedup] = {now + kDeduplicationWindowMs, n.message_id, n.sequence_number};
     topic.deduplication_order.push_back(dedup);
+    store_.save_deduplication(topic.arn, dedup, topic.deduplication[dedup]);
     store_.save_topic(topic);  // its sequence number
   }
 

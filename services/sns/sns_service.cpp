@@ -74,6 +74,13 @@ SnsService::SnsService(storage::Database& db, Scheduler& scheduler, HttpClient& 
             if (kind == "sandbox") sandbox_numbers_[arn] = std::move(attributes);
             if (kind == "sms") sms_attributes_ = std::move(attributes);
           },
+      .deduplication =
+          [this](const std::string& topic_arn, const std::string& id, Topic::Deduplicated entry) {
+            auto t = topics_.find(topic_arn);
+            if (t == topics_.end()) return;
+            t->second->deduplication[id] = std::move(entry);
+            t->second->deduplication_order.push_back(id);
+          },
   });
   for (auto& d : restored) {
     next_delivery_id_ = std::max(next_delivery_id_, d->id + 1);

@@ -760,8 +760,8 @@ class RestartTest(s.SnsTestCase):
         self.sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="later@example.com")
         fifo = self.create_topic(fifo=True, ContentBasedDeduplication="true")
         _, fifo_url = self.subscribe_queue(fifo, fifo=True, raw=True)
-        last = int(self.sns.publish(TopicArn=fifo, Message="before", MessageGroupId="g")
-                   ["SequenceNumber"])
+        first = self.sns.publish(TopicArn=fifo, Message="before", MessageGroupId="g")
+        last = int(first["SequenceNumber"])
         self.sns.publish(TopicArn=topic, Message="before restart")
         before_cert = self.envelopes(plain_url, 1)[0]["SigningCertURL"]
         self.drain(fifo_url)
@@ -799,6 +799,10 @@ class RestartTest(s.SnsTestCase):
         after_seq = int(self.sns.publish(TopicArn=fifo, Message="after", MessageGroupId="g")
                         ["SequenceNumber"])
         self.assertGreater(after_seq, last)
+        # a duplicate within the 5-minute window is still known: same ids, not delivered again
+        again = self.sns.publish(TopicArn=fifo, Message="before", MessageGroupId="g")
+        self.assertEqual((again["MessageId"], again["SequenceNumber"]),
+                         (first["MessageId"], first["SequenceNumber"]))
         self.assertEqual([m["Body"] for m in self.receive_all(fifo_url, 1)], ["after"])
 
 
