@@ -7,7 +7,7 @@
 
 namespace stratus::sqs {
 
-// A StartMessageMoveTask in progress or done (kept in memory only).
+// A StartMessageMoveTask in progress or done; stored, so that a restart resumes it.
 struct MoveTask {
   std::string handle;
   std::string status;  // RUNNING, COMPLETED, CANCELLING, CANCELLED, FAILED
@@ -18,6 +18,7 @@ struct MoveTask {
   std::int64_t to_move = 0;
   std::int64_t started_ms = 0;
   std::string failure_reason;
+  std::int64_t credit_millis = 0;  // throttling: thousandths of a message earned, not yet moved
   std::unique_ptr<Timer> timer;
 };
 

@@ -65,6 +65,7 @@ Value SqsService::start_message_move_task(const RequestContext&, const Value& in
   task->to_move = source->counts(now).visible;
   task->started_ms = now;
   move_tasks_.push_back(task);
+  store_.save_move_task(*task);
   run_move_task(task);
   Value result = Value::object();
   result.set("TaskHandle", task->handle);
@@ -73,32 +74,9 @@ Value SqsService::start_message_move_task(const RequestContext&, const Value& in
 
 void SqsService::run_move_task(const std::shared_ptr<MoveTask>& task) {
   if (stopping_) return;
-  Queue* source = find_queue_by_arn(task->source_arn);
-  if (!source) {
-    task->status = "FAILED";
-    task->failure_reason = "AWS.SimpleQueueService.NonExistentQueue";
-    return;
-  }
-  std::int64_t budget = task->max_per_second > 0 ? std::max<std::int64_t>(1, task->max_per_second * kTickMs / 1000)
-                                                 : kUnthrottledPerTick;
-  expire(*source, ids::now_ms());
-  while (budget-- > 0 && task->moved < task->to_move) {
-    auto next = source->receivable(1);
-    if (next.empty()) break;
-    Message* m = source->find(next.front());
-    Queue* target = find_queue_by_arn(task->destination_arn.empty() ? m->dead_letter_source_arn : task->destination_arn);
-    if (!target) {
-      task->status = "FAILED";
-      task->failure_reason = "AWS.SimpleQueueService.NonExistentQueue";
-      return;
-    }
-    move_message(*source, *target, next.front(), Move::BackFromDeadLetterQueue);
-    ++task->moved;
-  }
-  if (task->moved >= task->to_move || source->receivable(1).empty()) {
-    task->status = "COMPLETED";
-    return;
-  }
+  move_some(*task);
+  store_.save_move_task(*task);
+  if (task->status != "RUNNING") return;
   std::weak_ptr<MoveTask> weak = task;
   task->timer = scheduler_.after(std::chrono::milliseconds(kTickMs), [this, weak] {
     auto t = weak.lock();
@@ -106,6 +84,38 @@ void SqsService::run_move_task(const std::shared_ptr<MoveTask>& task) {
     std::lock_guard lock(mutex_);
     if (t->status == "RUNNING") run_move_task(t);
   });
+}
+
+void SqsService::move_some(MoveTask& task) {
+  Queue* source = find_queue_by_arn(task.source_arn);
+  if (!source) {
+    task.status = "FAILED";
+    task.failure_reason = "AWS.SimpleQueueService.NonExistentQueue";
+    return;
+  }
+  // A throttled task earns rate x tick of credit each tick, in thousandths of a message,
+  // so that slow rates (1 a second) are kept exactly across ticks.
+  std::int64_t budget = kUnthrottledPerTick;
+  if (task.max_per_second > 0) {
+    task.credit_millis += task.max_per_second * kTickMs;
+    budget = task.credit_millis / 1000;
+    task.credit_millis -= budget * 1000;
+  }
+  expire(*source, ids::now_ms());
+  while (budget-- > 0 && task.moved < task.to_move) {
+    auto next = source->receivable(1);
+    if (next.empty()) break;
+    Message* m = source->find(next.front());
+    Queue* target = find_queue_by_arn(task.destination_arn.empty() ? m->dead_letter_source_arn : task.destination_arn);
+    if (!target) {
+      task.status = "FAILED";
+      task.failure_reason = "AWS.SimpleQueueService.NonExistentQueue";
+      return;
+    }
+    move_message(*source, *target, next.front(), Move::BackFromDeadLetterQueue);
+    ++task.moved;
+  }
+  if (task.moved >= task.to_move || source->receivable(1).empty()) task.status = "COMPLETED";
 }
 
 Value SqsService::list_message_move_tasks(const RequestContext&, const Value& input) {
@@ -134,6 +144,7 @@ Value SqsService::cancel_message_move_task(const RequestContext&, const Value& i
     throw ApiError("ResourceNotFoundException", "Only active tasks can be cancelled.");
   task.status = "CANCELLED";
   task.timer.reset();
+  store_.save_move_task(task);
   Value result = Value::object();
   result.set("ApproximateNumberOfMessagesMoved", task.moved);
   return result;

@@ -3,6 +3,7 @@
 #include "protocol/checksums.hpp"
 #include "protocol/json.hpp"
 #include "services/sqs/message_attributes.hpp"
+#include "services/sqs/move_task.hpp"
 
 namespace stratus::sqs {
 namespace {
@@ -28,6 +29,10 @@ const std::vector<std::string_view> kMigrations = {
          message_id TEXT NOT NULL, sequence_number TEXT NOT NULL, expires_ms INTEGER NOT NULL,
          PRIMARY KEY (queue_id, key)) WITHOUT ROWID;)",
     "ALTER TABLE sqs_messages ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0",
+    R"(CREATE TABLE sqs_move_tasks (
+         handle TEXT PRIMARY KEY, source_arn TEXT NOT NULL, destination_arn TEXT NOT NULL,
+         max_per_second INTEGER NOT NULL, status TEXT NOT NULL, moved INTEGER NOT NULL,
+         to_move INTEGER NOT NULL, started_ms INTEGER NOT NULL, failure_reason TEXT NOT NULL);)",
 };
 
 MessageAttributes attributes_from_json(const std::string& text) {
@@ -100,6 +105,47 @@ void SqsStore::load(const std::function<void(std::unique_ptr<Queue>)>& on_queue)
         it->second->remember_deduplication(d.column_text(1), {d.column_int(4), d.column_text(2), d.column_text(3)});
     }
     for (auto& [id, queue] : queues) on_queue(std::move(queue));
+  });
+}
+
+void SqsStore::load_move_tasks(const std::function<void(std::shared_ptr<MoveTask>)>& on_task) {
+  db_.read([&](storage::Connection& c) {
+    auto& t = c.prepared(
+        "SELECT handle, source_arn, destination_arn, max_per_second, status, moved, to_move, started_ms, "
+        "failure_reason FROM sqs_move_tasks ORDER BY started_ms");
+    while (t.step()) {
+      auto task = std::make_shared<MoveTask>();
+      task->handle = t.column_text(0);
+      task->source_arn = t.column_text(1);
+      task->destination_arn = t.column_text(2);
+      task->max_per_second = t.column_int(3);
+      task->status = t.column_text(4);
+      task->moved = t.column_int(5);
+      task->to_move = t.column_int(6);
+      task->started_ms = t.column_int(7);
+      task->failure_reason = t.column_text(8);
+      on_task(std::move(task));
+    }
+  });
+}
+
+void SqsStore::save_move_task(const MoveTask& task) {
+  db_.write([handle = task.handle, source = task.source_arn, destination = task.destination_arn,
+             rate = task.max_per_second, status = task.status, moved = task.moved, to_move = task.to_move,
+             started = task.started_ms, reason = task.failure_reason](storage::Connection& c) {
+    c.prepared(
+         "INSERT OR REPLACE INTO sqs_move_tasks (handle, source_arn, destination_arn, max_per_second, status, "
+         "moved, to_move, started_ms, failure_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, handle)
+        .bind(2, source)
+        .bind(3, destination)
+        .bind(4, rate)
+        .bind(5, status)
+        .bind(6, moved)
+        .bind(7, to_move)
+        .bind(8, started)
+        .bind(9, reason)
+        .run();
   });
 }
 
@@ -215,6 +261,7 @@ void SqsStore::clear() {
     c.exec("DELETE FROM sqs_messages");
     c.exec("DELETE FROM sqs_deduplication");
     c.exec("DELETE FROM sqs_queues");
+    c.exec("DELETE FROM sqs_move_tasks");
   });
 }
 

@@ -10,6 +10,8 @@
 
 namespace stratus::sqs {
 
+struct MoveTask;
+
 class SqsStore {
  public:
   explicit SqsStore(storage::Database& db);
@@ -17,6 +19,9 @@ class SqsStore {
   // Calls `on_queue` for every stored queue, with its messages restored.
   void load(const std::function<void(std::unique_ptr<Queue>)>& on_queue);
 
+  // Message move tasks, oldest first (running ones resume after a restart).
+  void load_move_tasks(const std::function<void(std::shared_ptr<MoveTask>)>& on_task);
+  void save_move_task(const MoveTask& task);
   void save_queue(const Queue& queue);
   void delete_queue(std::int64_t queue_id);
   void insert_message(std::int64_t queue_id, const Message& message);

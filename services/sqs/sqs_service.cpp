@@ -51,6 +51,14 @@ SqsService::SqsService(storage::Database& db, Scheduler& scheduler) : store_(db)
     auto key = queue_key(queue->account(), queue->region(), queue->name());
     queues_.emplace(std::move(key), std::move(queue));
   });
+  store_.load_move_tasks([this](std::shared_ptr<MoveTask> task) {
+    move_tasks_.push_back(task);
+    if (task->status != "RUNNING") return;
+    scheduler_.post([this, task] {
+      std::lock_guard lock(mutex_);
+      if (task->status == "RUNNING") run_move_task(task);
+    });
+  });
   if (!queues_.empty()) spdlog::info("sqs: restored {} queues", queues_.size());
 }
 

@@ -79,7 +79,10 @@ class SqsService : public Service {
   Value start_message_move_task(const RequestContext&, const Value&);
   Value list_message_move_tasks(const RequestContext&, const Value&);
   Value cancel_message_move_task(const RequestContext&, const Value&);
+  // One tick of a task: moves what its rate allows, stores its progress, and arms the
+  // next tick while it runs.
   void run_move_task(const std::shared_ptr<MoveTask>& task);
+  void move_some(MoveTask& task);
 
   // Queues: lookup (throwing QueueDoesNotExist) and lifecycle.
   Queue* find_queue(const std::string& account, const std::string& region, const std::string& name);

@@ -150,6 +150,50 @@ class RestartTest(h.SqsTestCase):
         self.assertLessEqual(len(set(received) - set(acked)), 1 + 1 + 5)
 
 
+class MoveTaskRestartTest(h.SqsTestCase):
+
+    def setUp(self):
+        harness.require_restartable()
+        if not h.has_operation(self.sqs, "StartMessageMoveTask"):
+            self.skipTest("this botocore has no message move tasks")
+
+    def test_a_running_move_task_resumes_after_a_restart(self):
+        import json
+        dlq = self.create_queue()
+        dlq_arn = self.queue_arn(dlq)
+        target = self.create_queue()
+        self.create_queue(RedrivePolicy=json.dumps(
+            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"}))
+        self.sqs.send_message_batch(QueueUrl=dlq, Entries=[
+            {"Id": str(i), "MessageBody": "m%d" % i} for i in range(4)])
+        # 2 a second: the task is still running when the server stops
+        handle = self.sqs.start_message_move_task(
+            SourceArn=dlq_arn, DestinationArn=self.queue_arn(target),
+            MaxNumberOfMessagesPerSecond=2)["TaskHandle"]
+        self.server.stop()  # asserts a clean exit (code 0)
+        self.server.start()
+        type(self).sqs = self.server.client()
+        tasks = self.sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"]
+        self.assertEqual(len(tasks), 1, tasks)
+        self.assertEqual(tasks[0]["ApproximateNumberOfMessagesToMove"], 4)
+        self.assertEqual(tasks[0]["Status"], "RUNNING", tasks[0])
+        self.assertLess(tasks[0]["ApproximateNumberOfMessagesMoved"], 4)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            task = self.sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"][0]
+            if task["Status"] != "RUNNING":
+                break
+            time.sleep(0.2)
+        self.assertEqual(task["Status"], "COMPLETED", task)
+        self.assertEqual(task["ApproximateNumberOfMessagesMoved"], 4)
+        self.assertEqual(sorted(m["Body"] for m in self.drain(target, expected=4)),
+                         ["m0", "m1", "m2", "m3"])
+        self.assertEqual(self.drain(dlq), [])
+        # the handle of a finished task can no longer cancel it
+        with self.assertRaises(ClientError):
+            self.sqs.cancel_message_move_task(TaskHandle=handle)
+
+
 class EphemeralTest(h.SqsTestCase):
     ephemeral = True
 
