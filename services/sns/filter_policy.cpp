@@ -320,11 +320,13 @@ bool absent_matches(const std::vector<Condition>& conditions) {
                      [](const Condition& c) { return c.kind == Condition::Kind::Exists && !c.exists; });
 }
 
-bool match_body(const Node& node, const Value& object) {
+// The message is a document: its JSON body, or its attributes turned into one (see
+// attributes_document), so both scopes match the same way.
+bool match(const Node& node, const Value& object) {
   for (const auto& key : node.keys) {
     const Value* v = object.find(key.name);
     if (key.nested) {
-      if (!v || !v->is_object() || !match_body(*key.nested, *v)) return false;
+      if (!v || !v->is_object() || !match(*key.nested, *v)) return false;
       continue;
     }
     if (!v) {
@@ -336,38 +338,26 @@ bool match_body(const Node& node, const Value& object) {
     if (!any_condition(key.conditions, candidates)) return false;
   }
   if (node.any_of.empty()) return true;
-  return std::any_of(node.any_of.begin(), node.any_of.end(), [&](const Node& n) { return match_body(n, object); });
+  return std::any_of(node.any_of.begin(), node.any_of.end(), [&](const Node& n) { return match(n, object); });
 }
 
-void attribute_candidates(const FilterAttribute& a, std::vector<Candidate>& out) {
+// How an attribute's type decides what it offers: String.Array its elements, Number a
+// number, String its text; Binary (or a malformed value) is there but matches no value.
+Value attribute_value(const FilterAttribute& a) {
   if (a.data_type.starts_with("String.Array")) {
     try {
       Value v = json::parse(a.value);
-      if (v.is_array()) return candidates_of(v, out);
+      if (v.is_array()) return v;
     } catch (const std::exception&) {
     }
-    out.emplace_back(a.value);
-  } else if (a.data_type.starts_with("Number")) {
-    if (auto d = number_of(a.value)) out.emplace_back(*d);
-  } else if (a.data_type.starts_with("String")) {
-    out.emplace_back(a.value);
+    return Value(a.value);
   }
-}
-
-bool match_attributes(const Node& node, const std::vector<FilterAttribute>& attributes) {
-  for (const auto& key : node.keys) {
-    auto it = std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) { return a.name == key.name; });
-    if (it == attributes.end()) {
-      if (!absent_matches(key.conditions)) return false;
-      continue;
-    }
-    std::vector<Candidate> candidates;
-    attribute_candidates(*it, candidates);
-    if (!any_condition(key.conditions, candidates)) return false;
+  if (a.data_type.starts_with("Number")) {
+    if (auto d = number_of(a.value)) return Value(*d);
+    return Value::array();
   }
-  if (node.any_of.empty()) return true;
-  return std::any_of(node.any_of.begin(), node.any_of.end(),
-                     [&](const Node& n) { return match_attributes(n, attributes); });
+  if (a.data_type.starts_with("String")) return Value(a.value);
+  return Value::array();
 }
 
 }  // namespace
@@ -393,18 +383,21 @@ FilterPolicy FilterPolicy::parse(std::string_view json_text, FilterScope scope) 
   return policy;
 }
 
-bool FilterPolicy::matches_attributes(const std::vector<FilterAttribute>& attributes) const {
-  return match_attributes(*root_, attributes);
+Value FilterPolicy::attributes_document(const std::vector<FilterAttribute>& attributes) {
+  Value doc = Value::object();
+  for (const auto& a : attributes) doc.set(a.name, attribute_value(a));
+  return doc;
 }
 
-bool FilterPolicy::matches_body(std::string_view body) const {
-  Value doc;
+Value FilterPolicy::body_document(std::string_view body) {
   try {
-    doc = json::parse(body);
+    Value doc = json::parse(body);
+    if (doc.is_object()) return doc;
   } catch (const std::exception&) {
-    return false;
   }
-  return doc.is_object() && match_body(*root_, doc);
+  return {};
 }
+
+bool FilterPolicy::matches(const Value& document) const { return document.is_object() && match(*root_, document); }
 
 }  // namespace stratus::sns

@@ -25,9 +25,12 @@ class FilterPolicy {
   // Throws ApiError (InvalidParameter, or FilterPolicyLimitExceeded) as SNS does.
   static FilterPolicy parse(std::string_view json_text, FilterScope scope);
 
-  bool matches_attributes(const std::vector<FilterAttribute>& attributes) const;
-  // `body` is the message text; a body that is not a JSON object matches nothing.
-  bool matches_body(std::string_view body) const;
+  // What a policy is matched against, made once per message: its attributes...
+  static Value attributes_document(const std::vector<FilterAttribute>& attributes);
+  // ...or its body (null when the body is not a JSON object: that matches nothing).
+  static Value body_document(std::string_view body);
+  // `document` is the one of the two for this policy's scope.
+  bool matches(const Value& document) const;
   FilterScope scope() const { return scope_; }
 
   struct Condition;

@@ -1,6 +1,8 @@
 // Publish and PublishBatch: AWS's checks on a message, then one delivery for every
 // confirmed subscription whose filter policy matches.
 #include <cctype>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "protocol/checksums.hpp"
@@ -115,11 +117,28 @@ std::vector<FilterAttribute> filter_attributes(const Value* attributes) {
   return out;
 }
 
-bool wanted(const Subscription& s, const std::vector<FilterAttribute>& attributes, const std::string& body) {
-  if (!s.filter) return true;
-  return s.filter->scope() == FilterScope::MessageBody ? s.filter->matches_body(body)
-                                                       : s.filter->matches_attributes(attributes);
-}
+// What filter policies match one message against, each made once however many
+// subscriptions ask: the attributes, and the body of each text (MessageStructure may vary it).
+class FilterDocuments {
+ public:
+  explicit FilterDocuments(const Value* attributes) : attributes_(attributes) {}
+
+  bool wanted(const Subscription& s, const std::string& text) {
+    if (!s.filter) return true;
+    if (s.filter->scope() == FilterScope::MessageBody) {
+      auto [it, fresh] = bodies_.try_emplace(text);
+      if (fresh) it->second = FilterPolicy::body_document(text);
+      return s.filter->matches(it->second);
+    }
+    if (!attribute_document_) attribute_document_ = FilterPolicy::attributes_document(filter_attributes(attributes_));
+    return s.filter->matches(*attribute_document_);
+  }
+
+ private:
+  const Value* attributes_;
+  std::optional<Value> attribute_document_;
+  std::map<std::string, Value> bodies_;
+};
 
 // A FIFO topic's message needs a group, and a deduplication id unless the topic
 // derives one from the content. Returns the deduplication id.
@@ -258,14 +277,15 @@ Value SnsService::publish_one(const RequestContext& ctx, Topic& topic, const Val
     store_.save_topic(topic);  // its sequence number
   }
 
-  auto filter_view = filter_attributes(attributes);
+  FilterDocuments filters(attributes);
   std::map<std::string, std::string> signatures;  // by message text (MessageStructure may vary it)
   for (const auto& arn : topic.subscriptions) {
     const Subscription& s = *subscriptions_.at(arn);
     if (!s.confirmed) continue;
+    std::string text = message_for(structure, message, s.protocol);
+    if (!filters.wanted(s, text)) continue;
     Notification copy = n;
-    copy.message = message_for(structure, message, s.protocol);
-    if (!wanted(s, filter_view, copy.message)) continue;
+    copy.message = std::move(text);
     if (!s.raw() && !topic.fifo()) {
       auto [it, fresh] = signatures.try_emplace(copy.message);
       if (fresh) it->second = notification_signature(copy, *signer_);

@@ -83,10 +83,8 @@ Value SnsService::get_platform_application_attributes(const RequestContext&, con
 }
 
 Value SnsService::set_platform_application_attributes(const RequestContext&, const Value& input) {
-  const std::string& arn = input::required_string(input, "PlatformApplicationArn");
-  Attributes& a = existing(platform_applications_, arn, "PlatformApplication");
-  for (auto& [k, v] : input::string_map(input, "Attributes")) a[k] = v;
-  store_.save_resource("application", arn, a);
+  merge_attributes(platform_applications_, "application", input::required_string(input, "PlatformApplicationArn"),
+                   input);
   return Value::object();
 }
 
@@ -131,11 +129,15 @@ Value SnsService::get_endpoint_attributes(const RequestContext&, const Value& in
 }
 
 Value SnsService::set_endpoint_attributes(const RequestContext&, const Value& input) {
-  const std::string& arn = input::required_string(input, "EndpointArn");
-  Attributes& a = existing(platform_endpoints_, arn, "Endpoint");
-  for (auto& [k, v] : input::string_map(input, "Attributes")) a[k] = v;
-  store_.save_resource("endpoint", arn, a);
+  merge_attributes(platform_endpoints_, "endpoint", input::required_string(input, "EndpointArn"), input);
   return Value::object();
+}
+
+void SnsService::merge_attributes(std::map<std::string, Attributes>& resources, const std::string& kind,
+                                  const std::string& arn, const Value& input) {
+  Attributes& a = existing(resources, arn, kind == "endpoint" ? "Endpoint" : "PlatformApplication");
+  for (auto& [k, v] : input::string_map(input, "Attributes")) a[k] = v;
+  store_.save_resource(kind, arn, a);
 }
 
 Value SnsService::get_sms_attributes(const RequestContext&, const Value& input) {
@@ -188,11 +190,10 @@ Value SnsService::delete_sms_sandbox_phone_number(const RequestContext&, const V
 Value SnsService::verify_sms_sandbox_phone_number(const RequestContext&, const Value& input) {
   const std::string& number = input::required_string(input, "PhoneNumber");
   input::required_string(input, "OneTimePassword");
-  Attributes& a = sandbox_numbers_.contains(number)
-                      ? sandbox_numbers_[number]
-                      : throw ApiError("ResourceNotFoundException", "Phone number does not exist");
-  a["Status"] = "Verified";
-  store_.save_resource("sandbox", number, a);
+  auto it = sandbox_numbers_.find(number);
+  if (it == sandbox_numbers_.end()) throw ApiError("ResourceNotFoundException", "Phone number does not exist");
+  it->second["Status"] = "Verified";
+  store_.save_resource("sandbox", number, it->second);
   return Value::object();
 }
 

@@ -91,6 +91,9 @@ class SnsService : public Service {
   Value verify_sms_sandbox_phone_number(const RequestContext&, const Value&);
   Value list_sms_sandbox_phone_numbers(const RequestContext&, const Value&);
   Value list_origination_numbers(const RequestContext&, const Value&);
+  // Set*Attributes of an application or endpoint ("kind"): the input's Attributes win.
+  void merge_attributes(std::map<std::string, Attributes>& resources, const std::string& kind, const std::string& arn,
+                        const Value& input);
 
   // Lookups (throwing NotFound) and lifecycle.
   Topic& topic_for(const RequestContext& ctx, const std::string& arn);

@@ -11,11 +11,12 @@ namespace {
 using Attributes = std::vector<FilterAttribute>;
 
 bool on_attributes(const std::string& policy, const Attributes& attributes) {
-  return FilterPolicy::parse(policy, FilterScope::MessageAttributes).matches_attributes(attributes);
+  return FilterPolicy::parse(policy, FilterScope::MessageAttributes)
+      .matches(FilterPolicy::attributes_document(attributes));
 }
 
 bool on_body(const std::string& policy, const std::string& body) {
-  return FilterPolicy::parse(policy, FilterScope::MessageBody).matches_body(body);
+  return FilterPolicy::parse(policy, FilterScope::MessageBody).matches(FilterPolicy::body_document(body));
 }
 
 FilterAttribute text(std::string name, std::string value) { return {std::move(name), "String", std::move(value)}; }
