@@ -73,6 +73,7 @@ std::unique_ptr<ServiceModel> load_model(std::string_view service, std::string_v
   const Value& meta = *doc.find("metadata");
   model->protocol = string_of(meta, "protocol");
   model->target_prefix = string_of(meta, "targetPrefix");
+  model->endpoint_prefix = string_of(meta, "endpointPrefix");
   model->xml_namespace = string_of(meta, "xmlNamespace");
   model->api_version = string_of(meta, "apiVersion");
   model->query_compatible = meta.find("awsQueryCompatible") != nullptr;
@@ -118,7 +119,7 @@ const ModelRegistry& ModelRegistry::builtin() {
 
 const ServiceModel* ModelRegistry::by_service(std::string_view service) const {
   for (const auto& m : models_)
-    if (m->service == service) return m.get();
+    if (m->service == service || m->endpoint_prefix == service) return m.get();
   return nullptr;
 }
 

@@ -47,6 +47,7 @@ struct ServiceModel {
   std::string service;  // short name: "sqs"
   std::string protocol;
   std::string target_prefix;
+  std::string endpoint_prefix;  // the SigV4 credential scope's service ("elasticloadbalancing" for elbv2)
   std::string xml_namespace;
   std::string api_version;
   bool query_compatible = false;
@@ -63,6 +64,7 @@ class ModelRegistry {
   // Loads every model compiled into the binary.
   static const ModelRegistry& builtin();
 
+  // By short name or by the SigV4 scope's service name.
   const ServiceModel* by_service(std::string_view service) const;
   const ServiceModel* by_target_prefix(std::string_view prefix) const;
   // A model that has an operation of this name (for awsQuery requests without a scope).

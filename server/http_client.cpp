@@ -68,7 +68,7 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
         done_(std::move(done)) {}
 
   void start(const Target& target) {
-    message_.method(http::verb::post);
+    message_.method_string(request_.method);
     message_.target(target.path);
     message_.version(11);
     bool default_port = target.port == (target.tls ? "443" : "80");
@@ -83,7 +83,9 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
                             [self = this->shared_from_this()](beast::error_code ec, tcp::resolver::results_type results) {
                               if (ec) return self->finish(0, "cannot resolve: " + ec.message());
                               self->tcp_layer().async_connect(results, [self](beast::error_code ec, const tcp::endpoint&) {
-                                if (ec) return self->finish(0, "cannot connect: " + ec.message());
+                                if (ec) return self->finish(0, "cannot connect: " + ec.message(), ec);
+                                self->connected_ = true;
+                                if (self->request_.connect_only) return self->finish(0, {});
                                 self->secure();
                               });
                             });
@@ -103,7 +105,7 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
   void secure() {
     if constexpr (kTls) {
       stream_.async_handshake(ssl::stream_base::client, [self = this->shared_from_this()](beast::error_code ec) {
-        if (ec) return self->finish(0, "TLS handshake failed: " + ec.message());
+        if (ec) return self->finish(0, "TLS handshake failed: " + ec.message(), ec);
         self->write();
       });
     } else {
@@ -113,18 +115,18 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
 
   void write() {
     http::async_write(stream_, message_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->finish(0, "write failed: " + ec.message());
+      if (ec) return self->finish(0, "write failed: " + ec.message(), ec);
       http::async_read(self->stream_, self->buffer_, self->response_, [self](beast::error_code ec, std::size_t) {
-        if (ec) return self->finish(0, "no answer: " + ec.message());
+        if (ec) return self->finish(0, "no answer: " + ec.message(), ec);
         self->finish(static_cast<int>(self->response_.result_int()), {});
       });
     });
   }
 
-  void finish(int status, std::string error) {
+  void finish(int status, std::string error, beast::error_code ec = {}) {
     beast::error_code ignored;
     tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
-    done_(OutboundResult{status, std::move(error)});
+    done_(OutboundResult{status, connected_, ec == beast::error::timeout, std::move(error)});
   }
 
   tcp::resolver resolver_;
@@ -134,6 +136,7 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
   http::request<http::string_body> message_;
   beast::flat_buffer buffer_;
   http::response<http::string_body> response_;
+  bool connected_ = false;
 };
 
 }  // namespace
@@ -152,11 +155,11 @@ AsioHttpClient::Tls& AsioHttpClient::tls() {
 
 AsioHttpClient::~AsioHttpClient() = default;
 
-void AsioHttpClient::post(OutboundRequest request, std::function<void(OutboundResult)> done) {
+void AsioHttpClient::send(OutboundRequest request, std::function<void(OutboundResult)> done) {
   auto target = parse_url(request.url);
   if (!target) {
     std::string why = "unsupported URL: " + request.url;
-    asio::post(io_, [done = std::move(done), why] { done(OutboundResult{0, why}); });
+    asio::post(io_, [done = std::move(done), why] { done(OutboundResult{0, false, false, why}); });
     return;
   }
   // Started from the loop, so that `done` never runs inside post().

@@ -12,7 +12,7 @@ class AsioHttpClient : public HttpClient {
  public:
   explicit AsioHttpClient(boost::asio::io_context& io);
   ~AsioHttpClient() override;
-  void post(OutboundRequest request, std::function<void(OutboundResult)> done) override;
+  void send(OutboundRequest request, std::function<void(OutboundResult)> done) override;
 
  private:
   struct Tls;  // the TLS context, kept out of this header

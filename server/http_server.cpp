@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "server/http_wire.hpp"
 #include "server/router.hpp"
 
 namespace stratus {
@@ -54,62 +55,6 @@ class SessionRegistry {
   std::mutex mutex_;
   std::set<std::shared_ptr<Session>> sessions_;
 };
-
-// Parses a request straight into the protocol layer's HttpRequest: no Beast fields
-// container in between, so each header is copied once.
-class RequestParser : public http::basic_parser<true> {
- public:
-  HttpRequest request;
-  unsigned version = 11;
-
- private:
-  void on_request_impl(http::verb, beast::string_view method, beast::string_view target, int version_number,
-                       beast::error_code&) override {
-    request.method.assign(method.data(), method.size());
-    request.target.assign(target.data(), target.size());
-    version = static_cast<unsigned>(version_number);
-    request.headers.reserve(16);
-  }
-  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
-  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
-    request.headers.emplace_back(std::string(name.data(), name.size()), std::string(value.data(), value.size()));
-  }
-  void on_header_impl(beast::error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
-    if (length) request.body.reserve(static_cast<std::size_t>(*length));
-  }
-  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
-    request.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
-    request.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_finish_impl(beast::error_code&) override {}
-};
-
-// The whole response in one buffer: status line, headers, body.
-void serialize(const HttpResponse& response, unsigned version, bool keep_alive, std::string& out) {
-  auto reason = http::obsolete_reason(static_cast<http::status>(response.status));
-  std::size_t size = 64 + reason.size() + response.header_lines().size() + response.body.size();
-  out.clear();
-  out.reserve(size);
-  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  out += std::to_string(response.status);
-  out += ' ';
-  out.append(reason.data(), reason.size());
-  out += "\r\n";
-  out += response.header_lines();
-  out += "Content-Length: ";
-  out += std::to_string(response.body.size());
-  out += "\r\n";
-  if (!keep_alive && version != 10) out += "Connection: close\r\n";
-  if (keep_alive && version == 10) out += "Connection: keep-alive\r\n";
-  out += "\r\n";
-  out += response.body;
-}
 
 // One connection: reads a request, hands it to the router, writes the answer, repeats.
 // Kept alive by its own pending operations, as in the Beast examples.

@@ -19,8 +19,10 @@
 #include "server/http_server.hpp"
 #include "server/logging.hpp"
 #include "server/http_client.hpp"
+#include "server/load_balancer_proxy.hpp"
 #include "server/router.hpp"
 #include "server/timers.hpp"
+#include "services/elb/elb_service.hpp"
 #include "services/sns/sns_service.hpp"
 #include "services/sqs/sqs_service.hpp"
 #include "storage/database.hpp"
@@ -70,12 +72,15 @@ int run(const stratus::Config& config) {
     spdlog::critical("storage: a commit failed; stopping so that no answer reports state the disk does not have");
     std::abort();
   });
-  stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
+  // Declared before the router: the services it owns use them until they are destroyed.
   stratus::AsioHttpClient http_client(io);
+  stratus::LoadBalancerProxy load_balancer_proxy(io, config.host);
+  stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
   router.add_service(std::make_unique<stratus::sqs::SqsService>(*db, scheduler));
   router.add_service(std::make_unique<stratus::sns::SnsService>(
       *db, scheduler, http_client, [&router](std::string_view name) { return router.service(name); },
       config.ephemeral ? stratus::sns::Signer::ephemeral() : stratus::sns::Signer::open(config.data_dir)));
+  router.add_service(std::make_unique<stratus::elb::ElbService>(*db, scheduler, http_client, load_balancer_proxy));
 
   stratus::HttpServer server(io, config, router);
   server.start();

@@ -1,6 +1,8 @@
 #include "services/ids.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <random>
 
 namespace stratus::ids {
@@ -42,6 +44,16 @@ std::string uuid() {
 std::int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string iso8601(std::int64_t epoch_ms) {
+  std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(epoch_ms % 1000));
+  return text;
 }
 
 }  // namespace stratus::ids

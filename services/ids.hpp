@@ -11,5 +11,7 @@ std::string uuid();
 std::string token();
 // Milliseconds since the Unix epoch.
 std::int64_t now_ms();
+// "2026-11-27T10:00:00.000Z"
+std::string iso8601(std::int64_t epoch_ms);
 
 }  // namespace stratus::ids

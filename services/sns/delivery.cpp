@@ -81,7 +81,7 @@ void SnsService::attempt_http(const Subscription& s, const std::shared_ptr<Pendi
                      {"x-amz-sns-topic-arn", n.topic_arn},
                      {"x-amz-sns-subscription-arn", s.arn}};
   if (s.raw()) request.headers.emplace_back("x-amz-sns-rawdelivery", "true");
-  http_.post(std::move(request), [this, d](OutboundResult result) {
+  http_.send(std::move(request), [this, d](OutboundResult result) {
     std::lock_guard lock(mutex_);
     if (stopping_ || !pending_.contains(d->id)) return;
     if (result.status >= 200 && result.status < 300) return finish(d);
@@ -140,7 +140,7 @@ void SnsService::finish(const std::shared_ptr<PendingDelivery>& d) {
 }
 
 void SnsService::send_confirmation(const Subscription& s, const std::string& type, const std::string& host) {
-  ConfirmationRequest c{type, ids::uuid(), s.topic_arn, s.arn, s.token, iso8601(ids::now_ms()), base_url(host), 1};
+  ConfirmationRequest c{type, ids::uuid(), s.topic_arn, s.arn, s.token, ids::iso8601(ids::now_ms()), base_url(host), 1};
   OutboundRequest request;
   request.url = s.endpoint;
   request.body = confirmation_document(c, *signer_);
@@ -150,7 +150,7 @@ void SnsService::send_confirmation(const Subscription& s, const std::string& typ
                      {"x-amz-sns-message-id", c.message_id},
                      {"x-amz-sns-topic-arn", s.topic_arn}};
   if (type == "UnsubscribeConfirmation") request.headers.emplace_back("x-amz-sns-subscription-arn", s.arn);
-  http_.post(std::move(request), [endpoint = s.endpoint, type](OutboundResult result) {
+  http_.send(std::move(request), [endpoint = s.endpoint, type](OutboundResult result) {
     if (result.status < 200 || result.status >= 300)
       spdlog::warn("sns: {} to {} failed: {}", type, endpoint,
                    result.status ? "HTTP " + std::to_string(result.status) : result.error);

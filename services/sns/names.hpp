@@ -21,7 +21,5 @@ bool valid_topic_name(const std::string& name, bool fifo);
 
 // "http://<host>", the Host the request came to.
 std::string base_url(const std::string& host);
-// 2026-11-28T01:02:03.456Z
-std::string iso8601(std::int64_t epoch_ms);
 
 }  // namespace stratus::sns

@@ -263,7 +263,7 @@ Value SnsService::publish_one(const RequestContext& ctx, Topic& topic, const Val
   n.message_id = ids::uuid();
   n.topic_arn = topic.arn;
   n.subject = subject;
-  n.timestamp = iso8601(now);
+  n.timestamp = ids::iso8601(now);
   if (attributes && attributes->is_object()) n.attributes = *attributes;
   n.group_id = group;
   n.deduplication_id = dedup;

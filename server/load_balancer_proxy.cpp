@@ -1,0 +1,447 @@
+#include "server/load_balancer_proxy.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "server/http_wire.hpp"
+#include "services/ids.hpp"
+
+namespace stratus {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
+constexpr auto kIdleTimeout = std::chrono::seconds(60);  // an ALB's default idle timeout
+constexpr std::size_t kHeaderLimit = 64 * 1024;
+constexpr std::uint64_t kBodyLimit = 256ull * 1024 * 1024;
+constexpr std::size_t kMaxIdlePerTarget = 64;
+constexpr std::size_t kRelayBufferBytes = 16 * 1024;
+
+bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
+
+// Headers that describe one hop, not the message: the proxy sets its own.
+bool hop_by_hop(std::string_view name) {
+  for (std::string_view h : {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
+                             "Upgrade", "Content-Length", "Expect"})
+    if (iequals(name, h)) return true;
+  return false;
+}
+
+// "Root=1-<epoch seconds, hex>-<96 random bits, hex>", as ALBs stamp requests.
+std::string trace_id() {
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  char epoch[16];
+  std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(seconds.count()));
+  return "Root=1-" + std::string(epoch) + "-" + ids::token() + ids::token().substr(0, 8);
+}
+
+// An answer the load balancer makes itself, with the page an ALB shows for errors.
+HttpResponse generated(const elb::Decision& decision) {
+  HttpResponse r;
+  r.status = decision.status;
+  r.set_header("Server", "awselb/2.0");
+  if (!decision.location.empty()) r.set_header("Location", decision.location);
+  if (!decision.content_type.empty() || !decision.body.empty()) {
+    r.set_header("Content-Type", decision.content_type.empty() ? "text/plain; charset=utf-8" : decision.content_type);
+    r.body = decision.body;
+  } else if (decision.status >= 500) {
+    std::string title = std::to_string(decision.status) + " " +
+                        std::string(http::obsolete_reason(static_cast<http::status>(decision.status)));
+    r.set_header("Content-Type", "text/html");
+    r.body = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
+             "</h1></center>\r\n</body>\r\n</html>\r\n";
+  }
+  return r;
+}
+
+elb::Decision failure(int status) {
+  elb::Decision d;
+  d.status = status;
+  return d;
+}
+
+// A target's answer as it is passed on: status, the end-to-end headers as wire lines,
+// and the body (chunked bodies arrive decoded and leave with a Content-Length).
+class ResponseParser : public http::basic_parser<false> {
+ public:
+  int status = 0;
+  std::string reason;
+  std::string header_lines;
+  std::string content_length;
+  std::string body;
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int, beast::error_code&) override {}
+  void on_response_impl(int code, beast::string_view text, int, beast::error_code&) override {
+    status = code;
+    reason.assign(text.data(), text.size());
+  }
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
+    if (iequals(name, "Content-Length")) content_length.assign(value.data(), value.size());
+    if (hop_by_hop(name)) return;
+    header_lines.append(name.data(), name.size()).append(": ").append(value.data(), value.size()).append("\r\n");
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
+    if (length) body.reserve(static_cast<std::size_t>(*length));
+  }
+  std::size_t on_body_impl(beast::string_view data, beast::error_code&) override {
+    body.append(data.data(), data.size());
+    return data.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view data, beast::error_code&) override {
+    body.append(data.data(), data.size());
+    return data.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+};
+
+}  // namespace
+
+// Idle connections to targets, by "host:port", for any session to reuse.
+struct LoadBalancerProxy::ConnectionPool {
+  std::optional<tcp::socket> take(const std::string& key) {
+    std::lock_guard lock(mutex);
+    auto it = idle.find(key);
+    if (it == idle.end() || it->second.empty()) return std::nullopt;
+    tcp::socket s = std::move(it->second.back());
+    it->second.pop_back();
+    return s;
+  }
+  void give(const std::string& key, tcp::socket socket) {
+    std::lock_guard lock(mutex);
+    auto& list = idle[key];
+    if (list.size() < kMaxIdlePerTarget) list.push_back(std::move(socket));
+  }
+
+  std::mutex mutex;
+  std::unordered_map<std::string, std::vector<tcp::socket>> idle;
+};
+
+namespace {
+
+using Pool = LoadBalancerProxy::ConnectionPool;
+
+// One client connection to an HTTP listener: read a request, let the routes decide,
+// forward it (or answer for the load balancer), write the answer, repeat.
+class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
+ public:
+  HttpProxySession(tcp::socket socket, std::shared_ptr<elb::ListenerTraffic> traffic, std::shared_ptr<Pool> pool)
+      : client_(std::move(socket)), traffic_(std::move(traffic)), pool_(std::move(pool)) {}
+
+  void start() {
+    beast::error_code ec;
+    auto remote = client_.socket().remote_endpoint(ec);
+    client_ip_ = ec ? "" : remote.address().to_string();
+    buffer_.reserve(16 * 1024);
+    read_request();
+  }
+
+ private:
+  void read_request() {
+    request_.emplace();
+    request_->header_limit(kHeaderLimit);
+    request_->body_limit(kBodyLimit);
+    client_.expires_after(kIdleTimeout);
+    http::async_read(client_, buffer_, *request_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+  }
+
+  void on_request(beast::error_code ec) {
+    if (ec == http::error::body_limit) return answer(failure(413), false);
+    if (ec == http::error::header_limit || ec == http::error::bad_target || ec == http::error::bad_method ||
+        ec == http::error::bad_field || ec == http::error::bad_value || ec == http::error::bad_version)
+      return answer(failure(400), false);
+    if (ec) return close();
+    keep_alive_ = request_->keep_alive();
+    version_ = request_->version;
+    const HttpRequest& r = request_->request;
+    elb::IncomingRequest incoming{r.method, r.path(), r.query(), r.header("Host"), client_ip_, {}};
+    incoming.headers.reserve(r.headers.size());
+    for (const auto& [name, value] : r.headers) incoming.headers.emplace_back(name, value);
+    routes_ = traffic_->routes();
+    decision_ = routes_->route(incoming);
+    if (decision_.status != 0) return answer(decision_, keep_alive_);
+    forward();
+  }
+
+  // The request as the target receives it, with the X-Forwarded-* headers an ALB adds.
+  void build_upstream_request() {
+    const HttpRequest& r = request_->request;
+    out_.clear();
+    out_.reserve(256 + r.target.size() + r.body.size() + r.headers.size() * 48);
+    out_.append(r.method).append(" ").append(r.target).append(" HTTP/1.1\r\n");
+    std::string_view forwarded_for;
+    std::string_view trace;
+    for (const auto& [name, value] : r.headers) {
+      if (hop_by_hop(name) || iequals(name, "X-Forwarded-Proto") || iequals(name, "X-Forwarded-Port")) continue;
+      if (iequals(name, "X-Forwarded-For")) {
+        forwarded_for = value;
+        continue;
+      }
+      if (iequals(name, "X-Amzn-Trace-Id")) {
+        trace = value;
+        continue;
+      }
+      out_.append(name).append(": ").append(value).append("\r\n");
+    }
+    out_.append("X-Forwarded-For: ");
+    if (!forwarded_for.empty()) out_.append(forwarded_for).append(", ");
+    out_.append(client_ip_).append("\r\n");
+    out_.append("X-Forwarded-Proto: ").append(routes_->protocol == "HTTPS" ? "https" : "http").append("\r\n");
+    out_.append("X-Forwarded-Port: ").append(std::to_string(routes_->port)).append("\r\n");
+    out_.append("X-Amzn-Trace-Id: ").append(trace.empty() ? trace_id() : std::string(trace)).append("\r\n");
+    bool has_body = !r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH";
+    if (has_body) out_.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    out_.append("\r\n").append(r.body);
+  }
+
+  void forward() {
+    build_upstream_request();
+    target_key_ = decision_.target->host + ":" + std::to_string(decision_.target->port);
+    if (auto idle = pool_->take(target_key_)) {
+      upstream_.emplace(std::move(*idle));
+      reused_ = true;
+      return send();
+    }
+    connect();
+  }
+
+  void connect() {
+    reused_ = false;
+    beast::error_code ec;
+    auto address = asio::ip::make_address(decision_.target->host, ec);
+    if (ec) return answer(failure(502), keep_alive_);
+    upstream_.emplace(client_.get_executor());
+    upstream_->expires_after(kConnectTimeout);
+    upstream_->async_connect(tcp::endpoint(address, static_cast<unsigned short>(decision_.target->port)),
+                             [self = shared_from_this()](beast::error_code ec) {
+                               if (ec) return self->upstream_failed(ec);
+                               self->upstream_->socket().set_option(tcp::no_delay(true));
+                               self->send();
+                             });
+  }
+
+  void send() {
+    upstream_->expires_after(kIdleTimeout);
+    asio::async_write(*upstream_, asio::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->upstream_failed(ec);
+      self->read_response();
+    });
+  }
+
+  void read_response() {
+    response_.emplace();
+    response_->header_limit(kHeaderLimit);
+    response_->body_limit(kBodyLimit);
+    if (request_->request.method == "HEAD") response_->skip(true);
+    upstream_buffer_.clear();
+    http::async_read(*upstream_, upstream_buffer_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->upstream_failed(ec);
+      self->relay_response();
+    });
+  }
+
+  // A kept connection the target has closed meanwhile fails at once: try a new one.
+  void upstream_failed(beast::error_code ec) {
+    bool nothing_received = !response_ || response_->status == 0;
+    upstream_.reset();
+    if (reused_ && nothing_received && ec != beast::error::timeout) return connect();
+    answer(failure(ec == beast::error::timeout ? 504 : 502), keep_alive_);
+  }
+
+  void relay_response() {
+    const ResponseParser& r = *response_;
+    bool reusable = r.keep_alive() && upstream_buffer_.size() == 0 && !decision_.target->draining;
+    if (reusable) pool_->give(target_key_, std::move(upstream_->socket()));
+    upstream_.reset();
+    out_.clear();
+    out_.reserve(128 + r.header_lines.size() + r.body.size());
+    out_.append(version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(std::to_string(r.status)).append(" ");
+    out_.append(r.reason).append("\r\n").append(r.header_lines);
+    for (const auto& cookie : decision_.set_cookies) out_.append("Set-Cookie: ").append(cookie).append("\r\n");
+    bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
+    if (request_->request.method == "HEAD" || bodiless) {
+      if (!r.content_length.empty()) out_.append("Content-Length: ").append(r.content_length).append("\r\n");
+    } else {
+      out_.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    }
+    if (!keep_alive_ && version_ != 10) out_.append("Connection: close\r\n");
+    if (keep_alive_ && version_ == 10) out_.append("Connection: keep-alive\r\n");
+    out_.append("\r\n").append(r.body);
+    decision_ = {};
+    write_client(keep_alive_);
+  }
+
+  void answer(const elb::Decision& decision, bool keep_alive) {
+    serialize(generated(decision), version_, keep_alive, out_);
+    decision_ = {};
+    write_client(keep_alive);
+  }
+
+  void write_client(bool keep_alive) {
+    client_.expires_after(kIdleTimeout);
+    asio::async_write(client_, asio::buffer(out_), [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+      if (ec || !keep_alive) return self->close();
+      self->read_request();
+    });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    client_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    client_.socket().close(ignored);
+  }
+
+  beast::tcp_stream client_;
+  std::shared_ptr<elb::ListenerTraffic> traffic_;
+  std::shared_ptr<Pool> pool_;
+  std::string client_ip_;
+  beast::flat_buffer buffer_;
+  std::optional<RequestParser> request_;
+  std::shared_ptr<const elb::RouteTable> routes_;
+  elb::Decision decision_;
+  std::string target_key_;
+  std::optional<beast::tcp_stream> upstream_;
+  bool reused_ = false;
+  beast::flat_buffer upstream_buffer_;
+  std::optional<ResponseParser> response_;
+  std::string out_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+};
+
+// One client connection to a TCP listener, relayed byte for byte to one target.
+class TcpRelaySession : public std::enable_shared_from_this<TcpRelaySession> {
+ public:
+  TcpRelaySession(tcp::socket socket, std::shared_ptr<elb::ListenerTraffic> traffic)
+      : client_(std::move(socket)), upstream_(client_.get_executor()), traffic_(std::move(traffic)) {}
+
+  void start() {
+    target_ = traffic_->routes()->route(elb::IncomingRequest{}).target;
+    beast::error_code ec;
+    auto address = target_ ? asio::ip::make_address(target_->host, ec) : asio::ip::address();
+    if (!target_ || ec) return client_.close(ec);
+    upstream_.async_connect(tcp::endpoint(address, static_cast<unsigned short>(target_->port)),
+                            [self = shared_from_this()](beast::error_code ec) {
+                              if (ec) return self->close_both();
+                              self->pump(self->client_, self->upstream_, self->to_target_);
+                              self->pump(self->upstream_, self->client_, self->to_client_);
+                            });
+  }
+
+ private:
+  void pump(tcp::socket& from, tcp::socket& to, std::array<char, kRelayBufferBytes>& buffer) {
+    from.async_read_some(asio::buffer(buffer), [self = shared_from_this(), &from, &to, &buffer](beast::error_code ec, std::size_t n) {
+      if (ec) {
+        beast::error_code ignored;
+        to.shutdown(tcp::socket::shutdown_send, ignored);
+        if (++self->finished_ == 2 || ec != asio::error::eof) self->close_both();
+        return;
+      }
+      asio::async_write(to, asio::buffer(buffer.data(), n), [self, &from, &to, &buffer](beast::error_code ec, std::size_t) {
+        if (ec) return self->close_both();
+        self->pump(from, to, buffer);
+      });
+    });
+  }
+
+  void close_both() {
+    beast::error_code ignored;
+    client_.close(ignored);
+    upstream_.close(ignored);
+  }
+
+  tcp::socket client_;
+  tcp::socket upstream_;
+  std::shared_ptr<elb::ListenerTraffic> traffic_;
+  elb::TargetLease target_;
+  std::array<char, kRelayBufferBytes> to_target_{}, to_client_{};
+  int finished_ = 0;
+};
+
+}  // namespace
+
+struct LoadBalancerProxy::Acceptor : std::enable_shared_from_this<LoadBalancerProxy::Acceptor> {
+  Acceptor(asio::io_context& io, std::string protocol, std::shared_ptr<elb::ListenerTraffic> traffic,
+           std::shared_ptr<Pool> pool)
+      : io(io), acceptor(asio::make_strand(io)), protocol(std::move(protocol)), traffic(std::move(traffic)),
+        pool(std::move(pool)) {}
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (!ec) {
+        socket.set_option(tcp::no_delay(true));
+        if (self->protocol == "TCP") {
+          std::make_shared<TcpRelaySession>(std::move(socket), self->traffic)->start();
+        } else {
+          std::make_shared<HttpProxySession>(std::move(socket), self->traffic, self->pool)->start();
+        }
+      }
+      self->accept();
+    });
+  }
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  std::string protocol;
+  std::shared_ptr<elb::ListenerTraffic> traffic;
+  std::shared_ptr<Pool> pool;
+};
+
+LoadBalancerProxy::LoadBalancerProxy(asio::io_context& io, std::string host)
+    : io_(io), host_(std::move(host)), pool_(std::make_shared<ConnectionPool>()) {}
+
+LoadBalancerProxy::~LoadBalancerProxy() {
+  std::lock_guard lock(mutex_);
+  for (auto& [arn, a] : acceptors_) {
+    beast::error_code ignored;
+    a->acceptor.close(ignored);
+  }
+}
+
+std::string LoadBalancerProxy::open(const std::string& listener_arn, int port, const std::string& protocol,
+                                    std::shared_ptr<elb::ListenerTraffic> traffic) {
+  auto a = std::make_shared<Acceptor>(io_, protocol, std::move(traffic), pool_);
+  beast::error_code ec;
+  tcp::endpoint endpoint(asio::ip::make_address(host_, ec), static_cast<unsigned short>(port));
+  if (!ec) a->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) a->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a->acceptor.bind(endpoint, ec);
+  if (!ec) a->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return "cannot listen on " + host_ + ":" + std::to_string(port) + ": " + ec.message();
+  a->accept();
+  std::lock_guard lock(mutex_);
+  acceptors_[listener_arn] = std::move(a);
+  return {};
+}
+
+void LoadBalancerProxy::close(const std::string& listener_arn) {
+  std::lock_guard lock(mutex_);
+  auto it = acceptors_.find(listener_arn);
+  if (it == acceptors_.end()) return;
+  // Closed here and now, so that the port is free again when this returns.
+  beast::error_code ignored;
+  it->second->acceptor.close(ignored);
+  acceptors_.erase(it);
+}
+
+}  // namespace stratus

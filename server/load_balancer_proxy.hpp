@@ -1,0 +1,38 @@
+#pragma once
+// The load balancers' data plane: each listener's port, accepting connections and
+// forwarding what the listener's routes decide to the chosen targets, over
+// connections to the targets that are kept and reused.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "services/elb/listener_host.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace stratus {
+
+class LoadBalancerProxy : public elb::ListenerHost {
+ public:
+  LoadBalancerProxy(boost::asio::io_context& io, std::string host);
+  ~LoadBalancerProxy() override;
+
+  std::string open(const std::string& listener_arn, int port, const std::string& protocol,
+                   std::shared_ptr<elb::ListenerTraffic> traffic) override;
+  void close(const std::string& listener_arn) override;
+
+  struct Acceptor;
+  struct ConnectionPool;
+
+ private:
+  boost::asio::io_context& io_;
+  std::string host_;
+  std::shared_ptr<ConnectionPool> pool_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Acceptor>> acceptors_;  // by listener ARN
+};
+
+}  // namespace stratus
