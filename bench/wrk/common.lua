@@ -2,12 +2,13 @@
 -- per-thread counters and a done() that prints one machine-readable line:
 --   BENCH_RESULT {"requests":...,"p50_ms":...,...}
 -- Configuration comes from the environment (set by bench/run.py):
---   BENCH_QUEUE_URL  queue URL the target returned from CreateQueue (required)
+--   BENCH_QUEUE_URL  queue URL the target returned from CreateQueue (required unless
+--                    the script sets the global BENCH_NO_QUEUE before requiring this)
 --   BENCH_MSG_SIZE   MessageBody length in bytes (default 100)
 local C = {}
 
 C.queue_url = os.getenv("BENCH_QUEUE_URL")
-if not C.queue_url or C.queue_url == "" then
+if not BENCH_NO_QUEUE and (not C.queue_url or C.queue_url == "") then
   error("BENCH_QUEUE_URL is not set")
 end
 
