@@ -27,7 +27,6 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
-constexpr auto kIdleTimeout = std::chrono::seconds(60);  // an ALB's default idle timeout
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr std::uint64_t kBodyLimit = 256ull * 1024 * 1024;
 constexpr std::size_t kMaxIdlePerTarget = 64;
@@ -159,7 +158,8 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
     request_.emplace();
     request_->header_limit(kHeaderLimit);
     request_->body_limit(kBodyLimit);
-    client_.expires_after(kIdleTimeout);
+    routes_ = traffic_->routes();
+    client_.expires_after(idle_timeout());
     http::async_read(client_, buffer_, *request_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
   }
@@ -176,7 +176,6 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
     elb::IncomingRequest incoming{r.method, r.path(), r.query(), r.header("Host"), client_ip_, {}};
     incoming.headers.reserve(r.headers.size());
     for (const auto& [name, value] : r.headers) incoming.headers.emplace_back(name, value);
-    routes_ = traffic_->routes();
     decision_ = routes_->route(incoming);
     if (decision_.status != 0) return answer(decision_, keep_alive_);
     forward();
@@ -240,7 +239,7 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
   }
 
   void send() {
-    upstream_->expires_after(kIdleTimeout);
+    upstream_->expires_after(idle_timeout());
     asio::async_write(*upstream_, asio::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->upstream_failed(ec);
       self->read_response();
@@ -297,12 +296,14 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
   }
 
   void write_client(bool keep_alive) {
-    client_.expires_after(kIdleTimeout);
+    client_.expires_after(idle_timeout());
     asio::async_write(client_, asio::buffer(out_), [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
       if (ec || !keep_alive) return self->close();
       self->read_request();
     });
   }
+
+  std::chrono::seconds idle_timeout() const { return std::chrono::seconds(routes_->idle_timeout_seconds); }
 
   void close() {
     beast::error_code ignored;

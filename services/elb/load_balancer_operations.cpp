@@ -167,6 +167,7 @@ Value ElbService::modify_load_balancer_attributes(const RequestContext&, const V
   LoadBalancer& lb = load_balancer(input::required_string(input, "LoadBalancerArn"));
   modify_attributes(lb.attributes, input, "Load balancer");
   store_.save(lb);
+  sync_traffic();
   Value out = Value::object();
   out.set("Attributes", attributes_value(lb.attributes));
   return out;

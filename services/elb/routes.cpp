@@ -61,6 +61,10 @@ RouteTable ElbService::compile_routes(const Listener& listener) const {
   }
   table.protocol = listener.description.find("Protocol")->as_string();
   if (const Value* port = listener.description.find("Port")) table.port = static_cast<int>(port->as_int());
+  if (auto lb = load_balancers_.find(listener.load_balancer_arn); lb != load_balancers_.end()) {
+    auto timeout = lb->second.attributes.find("idle_timeout.timeout_seconds");
+    if (timeout != lb->second.attributes.end()) table.idle_timeout_seconds = std::stoi(timeout->second);
+  }
   return table;
 }
 

@@ -123,6 +123,7 @@ struct RouteTable {
   std::vector<CompiledRule> rules;  // in priority order, the default rule last
   std::string protocol = "HTTP";    // the listener's, for #{protocol} and X-Forwarded-Proto
   int port = 80;
+  int idle_timeout_seconds = 60;    // the load balancer's idle_timeout.timeout_seconds
   Decision route(const IncomingRequest& request) const;
 };
 
