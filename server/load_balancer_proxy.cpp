@@ -42,12 +42,27 @@ bool hop_by_hop(std::string_view name) {
   return false;
 }
 
-// "Root=1-<epoch seconds, hex>-<96 random bits, hex>", as ALBs stamp requests.
-std::string trace_id() {
+// "1-<epoch seconds, hex>-<96 random bits, hex>", an X-Ray trace id.
+std::string new_trace_id() {
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   char epoch[16];
   std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(seconds.count()));
-  return "Root=1-" + std::string(epoch) + "-" + ids::token() + ids::token().substr(0, 8);
+  return "1-" + std::string(epoch) + "-" + ids::token() + ids::token().substr(0, 8);
+}
+
+// An ALB starts a trace (Root) or, when the client sent one, records its own hop as
+// the Self field and keeps the rest.
+std::string trace_header(std::string_view incoming) {
+  if (incoming.empty()) return "Root=" + new_trace_id();
+  std::string out = "Self=" + new_trace_id();
+  while (!incoming.empty()) {
+    auto end = incoming.find(';');
+    std::string_view field = incoming.substr(0, end);
+    if (!field.starts_with("Self=")) out.append(";").append(field);
+    if (end == std::string_view::npos) break;
+    incoming.remove_prefix(end + 1);
+  }
+  return out;
 }
 
 // An answer the load balancer makes itself, with the page an ALB shows for errors.
@@ -206,7 +221,7 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
     out_.append(client_ip_).append("\r\n");
     out_.append("X-Forwarded-Proto: ").append(routes_->protocol == "HTTPS" ? "https" : "http").append("\r\n");
     out_.append("X-Forwarded-Port: ").append(std::to_string(routes_->port)).append("\r\n");
-    out_.append("X-Amzn-Trace-Id: ").append(trace.empty() ? trace_id() : std::string(trace)).append("\r\n");
+    out_.append("X-Amzn-Trace-Id: ").append(trace_header(trace)).append("\r\n");
     bool has_body = !r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH";
     if (has_body) out_.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
     out_.append("\r\n").append(r.body);

@@ -10,6 +10,19 @@
 #include "services/input.hpp"
 
 namespace stratus::elb {
+namespace {
+
+// The not-found error of the kind of resource an ARN names.
+ApiError not_found(const std::string& arn) {
+  auto colon = arn.rfind(':');
+  std::string_view resource = colon == std::string::npos ? std::string_view(arn) : std::string_view(arn).substr(colon + 1);
+  if (resource.starts_with("targetgroup/")) return ApiError("TargetGroupNotFoundException", "One or more target groups not found");
+  if (resource.starts_with("listener-rule/")) return ApiError("RuleNotFoundException", "One or more rules not found");
+  if (resource.starts_with("listener/")) return ApiError("ListenerNotFoundException", "One or more listeners not found");
+  return ApiError("LoadBalancerNotFoundException", "One or more load balancers not found");
+}
+
+}  // namespace
 
 const OperationTable<ElbService>& ElbService::operations() {
   static const OperationTable<ElbService> table = {
@@ -137,7 +150,7 @@ Value ElbService::add_tags(const RequestContext&, const Value& input) {
   Tags added = tags_from(input);
   for (const auto& arn : arns) {
     Tags* tags = tags_of(arn);
-    if (!tags) throw ApiError("LoadBalancerNotFoundException", "Resource '" + arn + "' not found");
+    if (!tags) throw not_found(arn);
     Tags merged = *tags;
     for (const auto& [k, v] : added) merged[k] = v;
     if (merged.size() > 50) throw ApiError("TooManyTagsException", "The quota for the number of tags per resource has been reached");
@@ -152,7 +165,7 @@ Value ElbService::add_tags(const RequestContext&, const Value& input) {
 Value ElbService::remove_tags(const RequestContext&, const Value& input) {
   auto arns = input::strings(input, "ResourceArns");
   for (const auto& arn : arns)
-    if (!tags_of(arn)) throw ApiError("LoadBalancerNotFoundException", "Resource '" + arn + "' not found");
+    if (!tags_of(arn)) throw not_found(arn);
   for (const auto& arn : arns) {
     for (const auto& key : input::strings(input, "TagKeys")) tags_of(arn)->erase(key);
     save_resource(arn);
@@ -166,7 +179,7 @@ Value ElbService::describe_tags(const RequestContext&, const Value& input) {
   Value descriptions = Value::array();
   for (const auto& arn : arns) {
     Tags* tags = tags_of(arn);
-    if (!tags) throw ApiError("LoadBalancerNotFoundException", "Resource '" + arn + "' not found");
+    if (!tags) throw not_found(arn);
     descriptions.push(Value(Object{{"ResourceArn", Value(arn)}, {"Tags", tags_value(*tags)}}));
   }
   Value out = Value::object();

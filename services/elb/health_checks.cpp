@@ -131,11 +131,9 @@ void ElbService::record_probe(const std::string& group_arn, const TargetKey& key
   if (ok) {
     ++h.successes;
     h.failures = 0;
-    if (h.state != "healthy" && h.successes >= group.number("HealthyThresholdCount")) {
+    // A new target needs one passing check; an unhealthy one needs the threshold.
+    if (h.state == "initial" || (h.state == "unhealthy" && h.successes >= group.number("HealthyThresholdCount")))
       set_health(target, "healthy", "", "");
-    } else if (h.state == "initial") {
-      set_health(target, "initial", "Elb.InitialHealthChecking", "Initial health checks in progress");
-    }
     return;
   }
   ++h.failures;

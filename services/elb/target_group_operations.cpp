@@ -137,6 +137,8 @@ Value new_description(const std::string& arn, const std::string& name, const Val
   }
   if (!lambda) d.set("IpAddressType", input::optional_string(input, "IpAddressType").value_or("ipv4"));
   apply_health_check(d, input);
+  if (!d.find("HealthCheckEnabled")->as_bool() && (target_type == "instance" || target_type == "ip"))
+    throw validation("Health check enabled must be true for target groups with target type '" + target_type + "'");
   // An HTTP health check of a TCP group (network load balancers) accepts any 2xx/3xx.
   if (!http && d.find("HealthCheckProtocol")->as_string() != "TCP") {
     if (!d.find("HealthCheckPath")) d.set("HealthCheckPath", "/");
