@@ -52,24 +52,29 @@ bool matches(const std::string& codes, int status) {
 
 void ElbService::start_health_checks(TargetGroup& group) {
   Value settings = settings_of(group);
+  bool enabled = group.flag("HealthCheckEnabled");
   if (settings == group.health_settings) {
     for (auto& [key, target] : group.targets)  // newly registered targets go first
-      if (target.health.state == "initial" && target.health.successes + target.health.failures == 0 &&
-          !target.health.probing && group.flag("HealthCheckEnabled"))
+      if (enabled && target.health.state == "initial" && target.health.successes + target.health.failures == 0 &&
+          !target.health.probing)
         probe(group, target);
     return;
   }
-  stop_health_checks(group);
+  // New settings keep what is known of each target; a group that starts getting
+  // traffic checks its targets afresh.
+  bool was_checking = !group.health_settings.is_null();
+  group.health_timer.reset();
+  ++group.health_round;
   group.health_settings = settings;
   for (auto& [key, target] : group.targets) {
     if (target.health.state == "draining") continue;
-    if (!group.flag("HealthCheckEnabled")) {
+    if (!enabled) {
       set_health(target, "unavailable", "Target.HealthCheckDisabled", "Health checks are disabled");
-    } else {
+    } else if (!was_checking || target.health.state == "unused" || target.health.state == "unavailable") {
       restart_health(target);
     }
   }
-  if (group.flag("HealthCheckEnabled")) probe_all(group.arn);
+  if (enabled) probe_all(group.arn);
 }
 
 void ElbService::stop_health_checks(TargetGroup& group) {

@@ -126,7 +126,8 @@ Value ElbService::describe_load_balancers(const RequestContext& ctx, const Value
     std::set<std::string> missing(names.begin(), names.end());
     for (const auto& [arn, lb] : load_balancers_) {
       if (lb.account != ctx.account || lb.region != ctx.region) continue;
-      if (!names.empty() && !missing.erase(lb.name) && std::find(names.begin(), names.end(), lb.name) == names.end()) continue;
+      if (!names.empty() && std::find(names.begin(), names.end(), lb.name) == names.end()) continue;
+      missing.erase(lb.name);
       found.push_back(lb.description);
     }
     if (!missing.empty()) {
