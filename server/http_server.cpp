@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "server/executors.hpp"
 #include "server/http_wire.hpp"
 #include "server/router.hpp"
 
@@ -156,7 +157,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       : io(io), acceptor(asio::make_strand(io)), config(config), router(router) {}
 
   void accept() {
-    acceptor.async_accept(connection_executor(), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(connection_executor(io, config.threads), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
       if (ec) {
         spdlog::warn("accept failed: {}", ec.message());
@@ -168,12 +169,6 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     });
   }
 
-  // With one network thread every handler already runs in order; strands only pay off
-  // when several threads run the loop.
-  asio::any_io_executor connection_executor() {
-    if (config.threads > 1) return asio::make_strand(io);
-    return io.get_executor();
-  }
 
   asio::io_context& io;
   tcp::acceptor acceptor;

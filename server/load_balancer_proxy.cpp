@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/executors.hpp"
 #include "server/http_wire.hpp"
 #include "services/ids.hpp"
 
@@ -396,13 +397,13 @@ class TcpRelaySession : public std::enable_shared_from_this<TcpRelaySession> {
 }  // namespace
 
 struct LoadBalancerProxy::Acceptor : std::enable_shared_from_this<LoadBalancerProxy::Acceptor> {
-  Acceptor(asio::io_context& io, std::string protocol, std::shared_ptr<elb::ListenerTraffic> traffic,
+  Acceptor(asio::io_context& io, int threads, std::string protocol, std::shared_ptr<elb::ListenerTraffic> traffic,
            std::shared_ptr<Pool> pool)
-      : io(io), acceptor(asio::make_strand(io)), protocol(std::move(protocol)), traffic(std::move(traffic)),
-        pool(std::move(pool)) {}
+      : io(io), threads(threads), acceptor(connection_executor(io, threads)), protocol(std::move(protocol)),
+        traffic(std::move(traffic)), pool(std::move(pool)) {}
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(connection_executor(io, threads), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true));
@@ -417,14 +418,15 @@ struct LoadBalancerProxy::Acceptor : std::enable_shared_from_this<LoadBalancerPr
   }
 
   asio::io_context& io;
+  int threads;
   tcp::acceptor acceptor;
   std::string protocol;
   std::shared_ptr<elb::ListenerTraffic> traffic;
   std::shared_ptr<Pool> pool;
 };
 
-LoadBalancerProxy::LoadBalancerProxy(asio::io_context& io, std::string host)
-    : io_(io), host_(std::move(host)), pool_(std::make_shared<ConnectionPool>()) {}
+LoadBalancerProxy::LoadBalancerProxy(asio::io_context& io, std::string host, int threads)
+    : io_(io), host_(std::move(host)), threads_(threads), pool_(std::make_shared<ConnectionPool>()) {}
 
 LoadBalancerProxy::~LoadBalancerProxy() {
   std::lock_guard lock(mutex_);
@@ -436,7 +438,7 @@ LoadBalancerProxy::~LoadBalancerProxy() {
 
 std::string LoadBalancerProxy::open(const std::string& listener_arn, int port, const std::string& protocol,
                                     std::shared_ptr<elb::ListenerTraffic> traffic) {
-  auto a = std::make_shared<Acceptor>(io_, protocol, std::move(traffic), pool_);
+  auto a = std::make_shared<Acceptor>(io_, threads_, protocol, std::move(traffic), pool_);
   beast::error_code ec;
   tcp::endpoint endpoint(asio::ip::make_address(host_, ec), static_cast<unsigned short>(port));
   if (!ec) a->acceptor.open(endpoint.protocol(), ec);

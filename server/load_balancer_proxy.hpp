@@ -17,7 +17,8 @@ namespace stratus {
 
 class LoadBalancerProxy : public elb::ListenerHost {
  public:
-  LoadBalancerProxy(boost::asio::io_context& io, std::string host);
+  // `threads`: how many threads run `io` (with one, connections need no strands).
+  LoadBalancerProxy(boost::asio::io_context& io, std::string host, int threads);
   ~LoadBalancerProxy() override;
 
   std::string open(const std::string& listener_arn, int port, const std::string& protocol,
@@ -30,6 +31,7 @@ class LoadBalancerProxy : public elb::ListenerHost {
  private:
   boost::asio::io_context& io_;
   std::string host_;
+  int threads_;
   std::shared_ptr<ConnectionPool> pool_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Acceptor>> acceptors_;  // by listener ARN

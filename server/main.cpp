@@ -74,7 +74,7 @@ int run(const stratus::Config& config) {
   });
   // Declared before the router: the services it owns use them until they are destroyed.
   stratus::AsioHttpClient http_client(io);
-  stratus::LoadBalancerProxy load_balancer_proxy(io, config.host);
+  stratus::LoadBalancerProxy load_balancer_proxy(io, config.host, config.threads);
   stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
   router.add_service(std::make_unique<stratus::sqs::SqsService>(*db, scheduler));
   router.add_service(std::make_unique<stratus::sns::SnsService>(
