@@ -546,5 +546,58 @@ class HealthTest(TrafficTestCase):
         self.assertEqual(set(self.spread(prefix)), {"a", "b", "c", "d"}, self.spread(prefix))
 
 
+# -- network load balancer ---------------------------------------------------------------
+
+class NetworkTest(TrafficTestCase):
+    """A network load balancer: a TCP listener relays each connection to one of two
+    backends, chosen among those that pass TCP health checks."""
+
+    backend_names = ("a", "b")
+
+    @classmethod
+    def build(cls):
+        lb = cls.create_lb(Type="network")
+        cls.lb_arn = lb["LoadBalancerArn"]
+        tg = cls.create_tg(protocol="TCP", port=80, HealthCheckProtocol="TCP",
+                           HealthCheckIntervalSeconds=5, HealthCheckTimeoutSeconds=2,
+                           HealthyThresholdCount=2, UnhealthyThresholdCount=2)
+        cls.tg = tg["TargetGroupArn"]
+        cls.elb.register_targets(TargetGroupArn=cls.tg, Targets=[cls.target(n) for n in cls.backend_names])
+        cls.port = e.free_port()
+        cls.create_listener(cls.lb_arn, e.forward(cls.tg), port=cls.port, protocol="TCP")
+        cls.wait_listening(cls.port)
+        cls.wait_healthy(cls.tg, cls.backend_names)
+
+    def test_target_group_defaults_for_tcp(self):
+        [tg] = self.elb.describe_target_groups(TargetGroupArns=[self.tg])["TargetGroups"]
+        self.assertEqual(tg["Protocol"], "TCP")
+        self.assertEqual(tg["HealthCheckProtocol"], "TCP")
+        self.assertNotIn("HealthCheckPath", tg)
+        self.assertNotIn("Matcher", tg)
+        self.assertEqual(tg["LoadBalancerArns"], [self.lb_arn])
+
+    def test_connections_are_relayed_to_healthy_targets(self):
+        prefix = "/tcp/%s" % tag()
+        self.send(prefix, 8)
+        self.assertEqual(set(self.spread(prefix)), {"a", "b"}, self.spread(prefix))
+        # bytes are relayed untouched: no X-Forwarded-* headers are added
+        resp = self.get("/tcp-headers/%s?echo=headers" % tag())
+        self.assertEqual(resp.status, 200, resp)
+        [request] = [r for b in self.backends.values() for r in b.requests("/tcp-headers/")]
+        self.assertNotIn("x-forwarded-for", {k.lower() for k in request.headers})
+
+    def test_a_target_that_refuses_connections_fails_its_tcp_check(self):
+        self.backends["b"].stop()
+        try:
+            e.wait_for_health(self.elb, self.tg, self.target_ids["b"], e.UNHEALTHY,
+                              reason="Target.FailedHealthChecks", timeout=HEALTH_TIMEOUT)
+            prefix = "/tcp-one/%s" % tag()
+            self.send(prefix, 6)
+            self.assertEqual(self.spread(prefix), {"a": 6})
+        finally:
+            self.backends["b"].start()
+            self.wait_healthy(self.tg, self.backend_names)
+
+
 if __name__ == "__main__":
     unittest.main()
