@@ -90,6 +90,8 @@ class ElbService : public Service {
   Tags* tags_of(const std::string& arn);
 
   void remove_listener(const std::string& arn);
+  // The group as DescribeTargetGroups gives it, with the load balancers it serves.
+  Value described(const TargetGroup& group) const;
   // The load balancers whose listeners or rules send traffic to the target group.
   std::vector<std::string> load_balancers_of(const TargetGroup& group) const;
   // Actions of every listener and rule, checked against the target groups they name.

@@ -46,6 +46,22 @@ const Value& description_of(const Value& document) {
   return d ? *d : empty;
 }
 
+// The members every kind of resource has, as far as this kind has them.
+template <typename Resource>
+Resource read_resource(const Value& d) {
+  Resource r;
+  r.arn = text(d, "Arn");
+  r.description = description_of(d);
+  r.tags = map_of(d, "Tags");
+  if constexpr (requires { r.name; }) r.name = text(d, "Name");
+  if constexpr (requires { r.account; }) {
+    r.account = text(d, "Account");
+    r.region = text(d, "Region");
+  }
+  if constexpr (requires { r.attributes; }) r.attributes = map_of(d, "Attributes");
+  return r;
+}
+
 }  // namespace
 
 ElbStore::ElbStore(storage::Database& db) : db_(db) { db_.migrate("elb", kMigrations); }
@@ -58,18 +74,9 @@ void ElbStore::load(const Loaded& on) {
       Value d = json::parse(s.column_text(1));
       next_position_ = s.column_int(2) + 1;
       if (kind == "load-balancer") {
-        LoadBalancer lb{text(d, "Arn"), text(d, "Name"), text(d, "Account"), text(d, "Region"), description_of(d),
-                        map_of(d, "Attributes"), map_of(d, "Tags")};
-        on.load_balancer(std::move(lb));
+        on.load_balancer(read_resource<LoadBalancer>(d));
       } else if (kind == "target-group") {
-        TargetGroup g;
-        g.arn = text(d, "Arn");
-        g.name = text(d, "Name");
-        g.account = text(d, "Account");
-        g.region = text(d, "Region");
-        g.description = description_of(d);
-        g.attributes = map_of(d, "Attributes");
-        g.tags = map_of(d, "Tags");
+        auto g = read_resource<TargetGroup>(d);
         if (const Value* targets = d.find("Targets"); targets && targets->is_array()) {
           for (const auto& t : targets->as_array()) {
             TargetKey key{text(t, "Id"), t.find("Port") ? t.find("Port")->as_int() : 0};
@@ -81,17 +88,13 @@ void ElbStore::load(const Loaded& on) {
         }
         on.target_group(std::move(g));
       } else if (kind == "listener") {
-        Listener l;
-        l.arn = text(d, "Arn");
+        auto l = read_resource<Listener>(d);
         l.load_balancer_arn = text(d, "LoadBalancerArn");
-        l.account = text(d, "Account");
-        l.region = text(d, "Region");
-        l.description = description_of(d);
-        l.attributes = map_of(d, "Attributes");
-        l.tags = map_of(d, "Tags");
         on.listener(std::move(l));
       } else if (kind == "rule") {
-        on.rule(Rule{text(d, "Arn"), text(d, "ListenerArn"), description_of(d), map_of(d, "Tags")});
+        auto r = read_resource<Rule>(d);
+        r.listener_arn = text(d, "ListenerArn");
+        on.rule(std::move(r));
       }
     }
   });

@@ -206,16 +206,9 @@ Value ElbService::describe_target_groups(const RequestContext& ctx, const Value&
   if (int(!arns.empty()) + int(!names.empty()) + int(lb_arn.has_value()) > 1)
     throw validation("Target group names, target group ARNs and a load balancer ARN cannot be specified at the same time");
   if (lb_arn) load_balancer(*lb_arn);
-  auto describe = [this](const TargetGroup& g) {
-    Value d = g.description;
-    Value lbs = Value::array();
-    for (const auto& arn : load_balancers_of(g)) lbs.push(arn);
-    d.set("LoadBalancerArns", std::move(lbs));
-    return d;
-  };
   Array found;
   if (!arns.empty()) {
-    for (const auto& arn : arns) found.push_back(describe(target_group(arn)));
+    for (const auto& arn : arns) found.push_back(described(target_group(arn)));
   } else {
     std::set<std::string> missing(names.begin(), names.end());
     for (const auto& [arn, g] : target_groups_) {
@@ -226,7 +219,7 @@ Value ElbService::describe_target_groups(const RequestContext& ctx, const Value&
         if (std::find(lbs.begin(), lbs.end(), *lb_arn) == lbs.end()) continue;
       }
       missing.erase(g.name);
-      found.push_back(describe(g));
+      found.push_back(described(g));
     }
     if (!missing.empty()) throw ApiError("TargetGroupNotFoundException", "One or more target groups not found");
   }
@@ -242,13 +235,17 @@ Value ElbService::modify_target_group(const RequestContext&, const Value& input)
   group.description = std::move(changed);
   store_.save(group);
   sync_traffic();
+  Value out = Value::object();
+  out.set("TargetGroups", Value(Array{described(group)}));
+  return out;
+}
+
+Value ElbService::described(const TargetGroup& group) const {
   Value d = group.description;
   Value lbs = Value::array();
   for (const auto& arn : load_balancers_of(group)) lbs.push(arn);
   d.set("LoadBalancerArns", std::move(lbs));
-  Value out = Value::object();
-  out.set("TargetGroups", Value(Array{std::move(d)}));
-  return out;
+  return d;
 }
 
 Value ElbService::delete_target_group(const RequestContext&, const Value& input) {

@@ -11,6 +11,7 @@ Environment:
                          tests that restart or kill the server are skipped then.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -251,3 +252,54 @@ class ServerTestCase(unittest.TestCase):
             cls.server.close()
         finally:
             super().tearDownClass()
+
+
+AWS_CLI = os.environ.get("STRATUS_AWS_CLI", "/usr/bin/aws")
+
+
+def aws_cli_installed():
+    return os.path.isfile(AWS_CLI) and os.access(AWS_CLI, os.X_OK)
+
+
+class AwsCliMixin:
+    """Runs the AWS CLI v2 against the class's server (put before a ServerTestCase in
+    the bases), with an empty HOME and dummy credentials so that no local
+    configuration leaks in; `cli_service` is the CLI's service name ("sqs", "elbv2")."""
+
+    cli_service = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._cli_home = tempfile.mkdtemp(prefix="stratus-itest-cli-home-")
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("AWS_", "PYTHON", "BOTO"))}
+        env.update({
+            "HOME": cls._cli_home,
+            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": os.path.join(cls._cli_home, "no-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(cls._cli_home, "no-credentials"),
+            "AWS_PAGER": "",
+            "AWS_MAX_ATTEMPTS": "1",
+        })
+        cls.cli_env = env
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls._cli_home, ignore_errors=True)
+        super().tearDownClass()
+
+    def aws(self, *args, check=True):
+        """`aws <cli_service> args...`: the parsed JSON output when `check` (asserting
+        exit code 0), else the CompletedProcess."""
+        cmd = [AWS_CLI, "--endpoint-url", self.server.endpoint, "--output", "json", self.cli_service]
+        cmd += list(args)
+        proc = subprocess.run(cmd, env=self.cli_env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=60)
+        if check:
+            self.assertEqual(proc.returncode, 0, "aws %s %s failed:\nstdout: %s\nstderr: %s"
+                             % (self.cli_service, " ".join(args), proc.stdout, proc.stderr))
+            return json.loads(proc.stdout) if proc.stdout.strip() else {}
+        return proc

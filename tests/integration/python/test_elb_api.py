@@ -2,21 +2,16 @@
 listeners, rules, attributes and tags, as AWS answers them (API reference and the
 botocore elbv2 model decide). The traffic itself is in test_elb_traffic.py."""
 
-import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import time
 import unittest
 
 try:
+    from . import harness
     from . import elb_helpers as e
 except ImportError:
+    import harness
     import elb_helpers as e
 
-AWS_CLI = os.environ.get("STRATUS_AWS_CLI", "/usr/bin/aws")
 
 MISSING_TG_ARN = ("arn:aws:elasticloadbalancing:us-east-1:%s:targetgroup/missing-tg/0123456789abcdef"
                   % e.DEFAULT_ACCOUNT)
@@ -935,43 +930,9 @@ class TagTest(ElbApiTestCase):
 
 # -- AWS CLI v2 ----------------------------------------------------------------------------
 
-@unittest.skipUnless(os.path.isfile(AWS_CLI) and os.access(AWS_CLI, os.X_OK),
-                     "AWS CLI not installed at %s" % AWS_CLI)
-class AwsCliTest(ElbApiTestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._home = tempfile.mkdtemp(prefix="stratus-itest-cli-home-")
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("AWS_", "PYTHON", "BOTO"))}
-        env.update({
-            "HOME": cls._home,
-            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-            "AWS_SECRET_ACCESS_KEY": "dummy-secret-key",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": os.path.join(cls._home, "no-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(cls._home, "no-credentials"),
-            "AWS_PAGER": "",
-            "AWS_MAX_ATTEMPTS": "1",
-        })
-        cls.cli_env = env
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls._home, ignore_errors=True)
-        super().tearDownClass()
-
-    def aws(self, *args, check=True):
-        cmd = [AWS_CLI, "--endpoint-url", self.server.endpoint, "--output", "json", "elbv2"]
-        cmd += list(args)
-        proc = subprocess.run(cmd, env=self.cli_env, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=60)
-        if check:
-            self.assertEqual(proc.returncode, 0, "aws elbv2 %s failed:\nstdout: %s\nstderr: %s"
-                             % (" ".join(args), proc.stdout, proc.stderr))
-            return json.loads(proc.stdout) if proc.stdout.strip() else {}
-        return proc
+@unittest.skipUnless(harness.aws_cli_installed(), "AWS CLI not installed at %s" % harness.AWS_CLI)
+class AwsCliTest(harness.AwsCliMixin, ElbApiTestCase):
+    cli_service = "elbv2"
 
     def test_cli_round_trip(self):
         tg_name = e.unique("clitg")
