@@ -52,10 +52,15 @@ std::string md5_hex(std::string_view data) {
   return to_hex(digest.data(), digest.size());
 }
 
-std::string sha256_hex(std::string_view data) {
+std::string sha256(std::string_view data) {
   unsigned char out[32];
   digest("SHA256", data, out);
-  return to_hex(out, sizeof out);
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
+std::string sha256_hex(std::string_view data) {
+  std::string raw = sha256(data);
+  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 std::string base64_encode(std::string_view data) {

@@ -110,7 +110,13 @@ std::optional<Decoded> decode(const HttpRequest& request, const ModelRegistry& m
   }
   // Body parameters win over the query string's.
   for (auto& [k, v] : *query) body->emplace(k, v);
-  if (!body->contains("Action") && !is_form(request)) return std::nullopt;
+  if (!body->contains("Action") && !is_form(request)) {
+    auto match = match_rest_operation(request, models);
+    if (!match) return std::nullopt;
+    return make_call(
+        Wire::RestJson, match->model, match->operation, credential_of(request, &*query),
+        [&] { return decode_rest_json_input(request, *match); }, request_id);
+  }
   return decode_query(std::move(*body), request, credential_of(request, &*query), models, request_id);
 }
 
@@ -121,13 +127,21 @@ ErrorTraits error_traits(const ServiceModel* model, const ApiError& error) {
 }
 
 HttpResponse encode_output(const Call& call, const Value& output, std::string_view request_id) {
-  return call.wire == Wire::AwsJson ? json_output(*call.model, output, request_id)
-                                    : query_output(*call.model, *call.operation, output, request_id);
+  switch (call.wire) {
+    case Wire::AwsJson: return json_output(*call.model, output, request_id);
+    case Wire::AwsQuery: return query_output(*call.model, *call.operation, output, request_id);
+    case Wire::RestJson: return rest_json_output(*call.operation, output, request_id);
+  }
+  return {};
 }
 
 HttpResponse encode_error(const Call& call, const ApiError& error, std::string_view request_id) {
-  return call.wire == Wire::AwsJson ? json_error(call.model, error, request_id)
-                                    : query_error(call.model, error, request_id);
+  switch (call.wire) {
+    case Wire::AwsJson: return json_error(call.model, error, request_id);
+    case Wire::AwsQuery: return query_error(call.model, error, request_id);
+    case Wire::RestJson: return rest_json_error(call.model, error, request_id);
+  }
+  return {};
 }
 
 }  // namespace stratus::protocol

@@ -12,7 +12,7 @@
 
 namespace stratus::protocol {
 
-enum class Wire { AwsJson, AwsQuery };
+enum class Wire { AwsJson, AwsQuery, RestJson };
 
 struct Call {
   Wire wire = Wire::AwsJson;
@@ -28,7 +28,8 @@ struct Decoded {
   HttpResponse error;        // otherwise, AWS's answer to it
 };
 
-// nullopt when the request is no AWS API call at all (not awsJson, not awsQuery).
+// nullopt when the request is no AWS API call at all (no awsJson target, no awsQuery
+// Action, no restJson1 operation at its path).
 std::optional<Decoded> decode(const HttpRequest& request, const ModelRegistry& models,
                               std::string_view request_id);
 HttpResponse encode_output(const Call& call, const Value& output, std::string_view request_id);

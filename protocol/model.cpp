@@ -38,6 +38,10 @@ MemberRef member_ref(ServiceModel& model, std::string name, const Value& ref) {
   m.location_name = string_of(ref, "locationName");
   if (m.location_name.empty()) m.location_name = m.shape->location_name;
   m.flattened = bool_of(ref, "flattened") || m.shape->flattened;
+  static const std::map<std::string, Location, std::less<>> locations = {
+      {"uri", Location::Uri},       {"querystring", Location::Querystring}, {"header", Location::Header},
+      {"headers", Location::Headers}, {"statusCode", Location::StatusCode}};
+  if (auto it = locations.find(string_of(ref, "location")); it != locations.end()) m.location = it->second;
   return m;
 }
 
@@ -49,6 +53,7 @@ void link_shape(ServiceModel& model, Shape& shape, const Value& node) {
   if (const Value* required = node.find("required")) {
     for (const auto& r : required->as_array()) shape.required.push_back(r.as_string());
   }
+  shape.payload = string_of(node, "payload");
   if (const Value* m = node.find("member")) shape.member = member_ref(model, "member", *m);
   if (const Value* k = node.find("key")) shape.key = member_ref(model, "key", *k);
   if (const Value* v = node.find("value")) shape.value = member_ref(model, "value", *v);
@@ -103,6 +108,11 @@ std::unique_ptr<ServiceModel> load_model(std::string_view service, std::string_v
     if (const Value* out = node.find("output")) {
       op.output = &model->shapes.at(string_of(*out, "shape"));
       op.result_wrapper = string_of(*out, "resultWrapper");
+    }
+    if (const Value* http = node.find("http")) {
+      op.http_method = string_of(*http, "method");
+      op.request_uri = string_of(*http, "requestUri");
+      if (const Value* code = http->find("responseCode")) op.response_code = static_cast<int>(code->as_int());
     }
   }
   return model;

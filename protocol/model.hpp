@@ -13,11 +13,15 @@ enum class ShapeType { Structure, List, Map, String, Integer, Long, Boolean, Flo
 
 struct Shape;
 
+// Where a REST protocol carries a member: in the body, or in the request line and headers.
+enum class Location { Body, Uri, Querystring, Header, Headers, StatusCode };
+
 struct MemberRef {
   std::string name;  // the member's name in its structure ("member"/"key"/"value" otherwise)
   const Shape* shape = nullptr;
-  std::string location_name;  // XML/query name when it differs from name
+  std::string location_name;  // XML/query name, URI label, query key or header name
   bool flattened = false;
+  Location location = Location::Body;
 
   std::string_view wire_name() const { return location_name.empty() ? name : location_name; }
 };
@@ -34,6 +38,7 @@ struct Shape {
   std::string error_code;  // awsQuery code; defaults to the shape's name
   int http_status = 400;
   bool sender_fault = true;
+  std::string payload;  // REST: the member that is the whole body, if one is
 };
 
 struct Operation {
@@ -41,6 +46,10 @@ struct Operation {
   const Shape* input = nullptr;
   const Shape* output = nullptr;
   std::string result_wrapper;
+  // REST protocols: the request line that selects the operation, and the success status.
+  std::string http_method;
+  std::string request_uri;  // "/2015-03-31/functions/{FunctionName}/invocations"
+  int response_code = 200;
 };
 
 struct ServiceModel {
@@ -69,6 +78,7 @@ class ModelRegistry {
   const ServiceModel* by_target_prefix(std::string_view prefix) const;
   // A model that has an operation of this name (for awsQuery requests without a scope).
   const ServiceModel* by_operation(std::string_view operation) const;
+  const std::vector<std::unique_ptr<ServiceModel>>& all() const { return models_; }
 
   void add(std::unique_ptr<ServiceModel> model) { models_.push_back(std::move(model)); }
 

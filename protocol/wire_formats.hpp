@@ -1,7 +1,10 @@
 #pragma once
-// The two wire formats behind codec.cpp. Internal to protocol/.
+// The wire formats behind codec.cpp. Internal to protocol/.
 #include <string>
+#include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "protocol/api_error.hpp"
 #include "protocol/form.hpp"
@@ -31,5 +34,18 @@ Value decode_query_input(const form::Params& params, const Shape* input);
 HttpResponse query_output(const ServiceModel& model, const Operation& op, const Value& output,
                           std::string_view request_id);
 HttpResponse query_error(const ServiceModel* model, const ApiError& error, std::string_view request_id);
+
+// restJson1: the operation whose method and request URI fit the request, with the
+// URI labels' values; nullopt when none does.
+struct RestMatch {
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  const ServiceModel* model = nullptr;
+  const Operation* operation = nullptr;
+  Labels labels;
+};
+std::optional<RestMatch> match_rest_operation(const HttpRequest& request, const ModelRegistry& models);
+Value decode_rest_json_input(const HttpRequest& request, const RestMatch& match);
+HttpResponse rest_json_output(const Operation& op, const Value& output, std::string_view request_id);
+HttpResponse rest_json_error(const ServiceModel* model, const ApiError& error, std::string_view request_id);
 
 }  // namespace stratus::protocol

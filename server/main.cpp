@@ -3,12 +3,14 @@
 
 #include <malloc.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -23,6 +25,7 @@
 #include "server/router.hpp"
 #include "server/timers.hpp"
 #include "services/elb/elb_service.hpp"
+#include "services/lambda/lambda_service.hpp"
 #include "services/sns/sns_service.hpp"
 #include "services/sqs/sqs_service.hpp"
 #include "storage/database.hpp"
@@ -56,6 +59,13 @@ void raise_descriptor_limit() {
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
 constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 
+// Unpacked function packages live beside the database; an ephemeral server unpacks
+// them into a temporary folder of its own.
+std::filesystem::path lambda_code_root(const stratus::Config& config) {
+  if (!config.ephemeral) return std::filesystem::path(config.data_dir) / "lambda-code";
+  return std::filesystem::temp_directory_path() / ("stratus-lambda-" + std::to_string(getpid()));
+}
+
 std::unique_ptr<stratus::storage::Database> open_storage(const stratus::Config& config) {
   if (config.ephemeral) return stratus::storage::Database::ephemeral();
   return stratus::storage::Database::open(config.data_dir);
@@ -81,6 +91,8 @@ int run(const stratus::Config& config) {
       *db, scheduler, http_client, [&router](std::string_view name) { return router.service(name); },
       config.ephemeral ? stratus::sns::Signer::ephemeral() : stratus::sns::Signer::open(config.data_dir)));
   router.add_service(std::make_unique<stratus::elb::ElbService>(*db, scheduler, http_client, load_balancer_proxy));
+  const std::filesystem::path code_root = lambda_code_root(config);
+  router.add_service(std::make_unique<stratus::lambda::LambdaService>(*db, scheduler, code_root));
 
   stratus::HttpServer server(io, config, router);
   server.start();
@@ -126,6 +138,10 @@ int run(const stratus::Config& config) {
   for (auto& t : threads) t.join();
   db->set_callback_executor(nullptr);
   db->flush();
+  if (config.ephemeral) {
+    std::error_code ignored;
+    std::filesystem::remove_all(code_root, ignored);
+  }
   spdlog::info("stopped");
   return 0;
 }

@@ -1,0 +1,89 @@
+#include "services/lambda/lambda_service.hpp"
+
+#include "services/lambda/names.hpp"
+
+namespace stratus::lambda {
+
+const OperationTable<LambdaService>& LambdaService::operations() {
+  static const OperationTable<LambdaService> table = {
+      {"AddPermission", {&LambdaService::add_permission}},
+      {"CreateAlias", {&LambdaService::create_alias}},
+      {"CreateFunction", {&LambdaService::create_function}},
+      {"DeleteAlias", {&LambdaService::delete_alias}},
+      {"DeleteFunction", {&LambdaService::delete_function}},
+      {"DeleteFunctionConcurrency", {&LambdaService::delete_function_concurrency}},
+      {"DeleteFunctionEventInvokeConfig", {&LambdaService::delete_function_event_invoke_config}},
+      {"GetAccountSettings", {&LambdaService::get_account_settings}},
+      {"GetAlias", {&LambdaService::get_alias}},
+      {"GetFunction", {&LambdaService::get_function}},
+      {"GetFunctionConcurrency", {&LambdaService::get_function_concurrency}},
+      {"GetFunctionConfiguration", {&LambdaService::get_function_configuration}},
+      {"GetFunctionEventInvokeConfig", {&LambdaService::get_function_event_invoke_config}},
+      {"GetPolicy", {&LambdaService::get_policy}},
+      {"ListAliases", {&LambdaService::list_aliases}},
+      {"ListFunctionEventInvokeConfigs", {&LambdaService::list_function_event_invoke_configs}},
+      {"ListFunctions", {&LambdaService::list_functions}},
+      {"ListTags", {&LambdaService::list_tags}},
+      {"ListVersionsByFunction", {&LambdaService::list_versions_by_function}},
+      {"PublishVersion", {&LambdaService::publish_version}},
+      {"PutFunctionConcurrency", {&LambdaService::put_function_concurrency}},
+      {"PutFunctionEventInvokeConfig", {&LambdaService::put_function_event_invoke_config}},
+      {"RemovePermission", {&LambdaService::remove_permission}},
+      {"TagResource", {&LambdaService::tag_resource}},
+      {"UntagResource", {&LambdaService::untag_resource}},
+      {"UpdateAlias", {&LambdaService::update_alias}},
+      {"UpdateFunctionCode", {&LambdaService::update_function_code}},
+      {"UpdateFunctionConfiguration", {&LambdaService::update_function_configuration}},
+      {"UpdateFunctionEventInvokeConfig", {&LambdaService::update_function_event_invoke_config}},
+  };
+  return table;
+}
+
+LambdaService::LambdaService(storage::Database& db, Scheduler& scheduler, std::filesystem::path code_root)
+    : store_(db), scheduler_(scheduler), code_root_(std::move(code_root)) {
+  std::filesystem::create_directories(code_root_);
+  store_.load([this](Function f) {
+    if (f.reserved_concurrency) reserved_total_ += *f.reserved_concurrency;
+    functions_.emplace(f.arn, std::move(f));
+  });
+}
+
+LambdaService::~LambdaService() = default;
+
+void LambdaService::call(std::string_view operation, const RequestContext& context, Value input, Reply reply) {
+  dispatch(*this, operations(), mutex_, operation, context, input, reply);
+}
+
+void LambdaService::reset() {
+  std::lock_guard lock(mutex_);
+  functions_.clear();
+  reserved_total_ = 0;
+  store_.clear();
+}
+
+void LambdaService::shutdown() {}
+
+Function& LambdaService::function(const RequestContext& ctx, const std::string& name_or_arn) {
+  auto reference = parse_reference(name_or_arn);
+  if (!reference) check_function_name(name_or_arn);
+  std::string account = reference->account.empty() ? ctx.account : reference->account;
+  std::string region = reference->region.empty() ? ctx.region : reference->region;
+  std::string arn = function_arn(region, account, reference->name);
+  auto it = functions_.find(arn);
+  if (it == functions_.end()) throw not_found(arn);
+  return it->second;
+}
+
+const FunctionVersion& LambdaService::version(const Function& f, const std::string& qualifier) const {
+  if (qualifier.empty() || qualifier == "$LATEST") return f.latest;
+  if (auto number = version_number(qualifier)) {
+    auto it = f.versions.find(*number);
+    if (it == f.versions.end()) throw not_found(f.arn + ":" + qualifier);
+    return it->second;
+  }
+  auto alias = f.aliases.find(qualifier);
+  if (alias == f.aliases.end()) throw not_found(f.arn + ":" + qualifier);
+  return version(f, alias->second.find("FunctionVersion")->as_string());
+}
+
+}  // namespace stratus::lambda

@@ -1,0 +1,86 @@
+#pragma once
+// AWS Lambda. The operation table in lambda_service.cpp lists the API; operations
+// live by family in function_operations.cpp (functions, code, configuration,
+// versions), alias_operations.cpp, and function_settings.cpp (concurrency,
+// permissions, tags, event invoke configs, account settings).
+//
+// Concurrency: one mutex guards the control plane.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "services/lambda/function.hpp"
+#include "services/lambda/persistence.hpp"
+#include "services/operations.hpp"
+#include "services/service.hpp"
+
+namespace stratus::lambda {
+
+class LambdaService : public Service {
+ public:
+  // `code_root`: where packages are unpacked.
+  LambdaService(storage::Database& db, Scheduler& scheduler, std::filesystem::path code_root);
+  ~LambdaService() override;
+
+  std::string_view name() const override { return "lambda"; }
+  void call(std::string_view operation, const RequestContext& context, Value input, Reply reply) override;
+  void reset() override;
+  void shutdown() override;
+
+ private:
+  static const OperationTable<LambdaService>& operations();
+
+  // function_operations.cpp
+  Value create_function(const RequestContext&, const Value&);
+  Value get_function(const RequestContext&, const Value&);
+  Value get_function_configuration(const RequestContext&, const Value&);
+  Value list_functions(const RequestContext&, const Value&);
+  Value delete_function(const RequestContext&, const Value&);
+  Value update_function_code(const RequestContext&, const Value&);
+  Value update_function_configuration(const RequestContext&, const Value&);
+  Value publish_version(const RequestContext&, const Value&);
+  Value list_versions_by_function(const RequestContext&, const Value&);
+  // Makes $LATEST the next numbered version, unless it is unchanged since the last.
+  void publish(Function& f, const std::string& description);
+
+  // alias_operations.cpp
+  Value create_alias(const RequestContext&, const Value&);
+  Value get_alias(const RequestContext&, const Value&);
+  Value update_alias(const RequestContext&, const Value&);
+  Value delete_alias(const RequestContext&, const Value&);
+  Value list_aliases(const RequestContext&, const Value&);
+
+  // function_settings.cpp
+  Value put_function_concurrency(const RequestContext&, const Value&);
+  Value get_function_concurrency(const RequestContext&, const Value&);
+  Value delete_function_concurrency(const RequestContext&, const Value&);
+  Value add_permission(const RequestContext&, const Value&);
+  Value remove_permission(const RequestContext&, const Value&);
+  Value get_policy(const RequestContext&, const Value&);
+  Value tag_resource(const RequestContext&, const Value&);
+  Value untag_resource(const RequestContext&, const Value&);
+  Value list_tags(const RequestContext&, const Value&);
+  Value put_function_event_invoke_config(const RequestContext&, const Value&);
+  Value update_function_event_invoke_config(const RequestContext&, const Value&);
+  Value get_function_event_invoke_config(const RequestContext&, const Value&);
+  Value delete_function_event_invoke_config(const RequestContext&, const Value&);
+  Value list_function_event_invoke_configs(const RequestContext&, const Value&);
+  Value get_account_settings(const RequestContext&, const Value&);
+
+  // A function by name, ARN or partial ARN (a qualifier in it is ignored here);
+  // throws ResourceNotFoundException.
+  Function& function(const RequestContext& ctx, const std::string& name_or_arn);
+  // The version a qualifier ($LATEST, a number, an alias) names; throws when absent.
+  const FunctionVersion& version(const Function& f, const std::string& qualifier) const;
+
+  std::mutex mutex_;
+  std::map<std::string, Function> functions_;  // by unqualified ARN
+  std::int64_t reserved_total_ = 0;
+  LambdaStore store_;
+  Scheduler& scheduler_;
+  std::filesystem::path code_root_;
+};
+
+}  // namespace stratus::lambda
