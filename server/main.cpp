@@ -22,6 +22,7 @@
 #include "server/logging.hpp"
 #include "server/http_client.hpp"
 #include "server/load_balancer_proxy.hpp"
+#include "server/runtime_api_server.hpp"
 #include "server/router.hpp"
 #include "server/timers.hpp"
 #include "services/elb/elb_service.hpp"
@@ -59,10 +60,10 @@ void raise_descriptor_limit() {
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
 constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 
-// Unpacked function packages live beside the database; an ephemeral server unpacks
-// them into a temporary folder of its own.
-std::filesystem::path lambda_code_root(const stratus::Config& config) {
-  if (!config.ephemeral) return std::filesystem::path(config.data_dir) / "lambda-code";
+// Lambda's files (unpacked packages, runtime clients, logs) live beside the database;
+// an ephemeral server keeps them in a temporary folder of its own.
+std::filesystem::path lambda_root(const stratus::Config& config) {
+  if (!config.ephemeral) return std::filesystem::path(config.data_dir) / "lambda";
   return std::filesystem::temp_directory_path() / ("stratus-lambda-" + std::to_string(getpid()));
 }
 
@@ -85,17 +86,22 @@ int run(const stratus::Config& config) {
   // Declared before the router: the services it owns use them until they are destroyed.
   stratus::AsioHttpClient http_client(io);
   stratus::LoadBalancerProxy load_balancer_proxy(io, config.host, config.threads);
+  stratus::RuntimeApiServer runtime_api(io);
+  auto endpoint = std::make_shared<std::string>();
   stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
   router.add_service(std::make_unique<stratus::sqs::SqsService>(*db, scheduler));
   router.add_service(std::make_unique<stratus::sns::SnsService>(
       *db, scheduler, http_client, [&router](std::string_view name) { return router.service(name); },
       config.ephemeral ? stratus::sns::Signer::ephemeral() : stratus::sns::Signer::open(config.data_dir)));
   router.add_service(std::make_unique<stratus::elb::ElbService>(*db, scheduler, http_client, load_balancer_proxy));
-  const std::filesystem::path code_root = lambda_code_root(config);
-  router.add_service(std::make_unique<stratus::lambda::LambdaService>(*db, scheduler, code_root));
+  const std::filesystem::path lambda_files = lambda_root(config);
+  router.add_service(std::make_unique<stratus::lambda::LambdaService>(*db, scheduler, runtime_api,
+                                                                      lambda_files / "code", lambda_files, endpoint));
 
   stratus::HttpServer server(io, config, router);
   server.start();
+  *endpoint = "http://" + std::string(config.host == "0.0.0.0" ? "127.0.0.1" : config.host) + ":" +
+              std::to_string(server.port());
   std::unique_ptr<stratus::Timer> trim_timer;
   std::atomic<bool> stopping{false};
   trim_memory_periodically(scheduler, trim_timer, stopping);
@@ -140,7 +146,7 @@ int run(const stratus::Config& config) {
   db->flush();
   if (config.ephemeral) {
     std::error_code ignored;
-    std::filesystem::remove_all(code_root, ignored);
+    std::filesystem::remove_all(lambda_files, ignored);
   }
   spdlog::info("stopped");
   return 0;

@@ -213,6 +213,7 @@ Value LambdaService::delete_function(const RequestContext& ctx, const Value& inp
   }
   if (f.reserved_concurrency) reserved_total_ -= *f.reserved_concurrency;
   store_.remove(f.arn);
+  executor_.retire(f.arn);
   functions_.erase(f.arn);
   return Value::object();
 }
@@ -228,6 +229,7 @@ Value LambdaService::update_function_code(const RequestContext& ctx, const Value
     return answer;
   }
   set_code(f.latest, package);
+  executor_.retire(f.arn);
   if (const Value* arch = input.find("Architectures"); arch && arch->is_array() && !arch->as_array().empty())
     f.latest.configuration.set("Architectures", *arch);
   touch(f.latest);
@@ -246,6 +248,7 @@ Value LambdaService::update_function_configuration(const RequestContext& ctx, co
   Value changed = f.latest.configuration;
   apply_configuration(changed, input);
   f.latest.configuration = std::move(changed);
+  executor_.retire(f.arn);
   touch(f.latest);
   Value answer = in_progress(f.latest);
   store_.save(f);

@@ -11,7 +11,6 @@
 namespace stratus::lambda {
 namespace {
 
-constexpr std::int64_t kAccountConcurrency = 1000;
 constexpr std::int64_t kMinimumUnreserved = 100;
 
 std::string qualified(const Function& f, const std::string& qualifier) {

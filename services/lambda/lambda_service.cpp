@@ -20,6 +20,7 @@ const OperationTable<LambdaService>& LambdaService::operations() {
       {"GetFunctionConfiguration", {&LambdaService::get_function_configuration}},
       {"GetFunctionEventInvokeConfig", {&LambdaService::get_function_event_invoke_config}},
       {"GetPolicy", {&LambdaService::get_policy}},
+      {"Invoke", {nullptr, &LambdaService::invoke}},
       {"ListAliases", {&LambdaService::list_aliases}},
       {"ListFunctionEventInvokeConfigs", {&LambdaService::list_function_event_invoke_configs}},
       {"ListFunctions", {&LambdaService::list_functions}},
@@ -39,8 +40,11 @@ const OperationTable<LambdaService>& LambdaService::operations() {
   return table;
 }
 
-LambdaService::LambdaService(storage::Database& db, Scheduler& scheduler, std::filesystem::path code_root)
-    : store_(db), scheduler_(scheduler), code_root_(std::move(code_root)) {
+LambdaService::LambdaService(storage::Database& db, Scheduler& scheduler, RuntimeApiHost& runtime_api,
+                             std::filesystem::path code_root, std::filesystem::path work_dir,
+                             std::shared_ptr<const std::string> endpoint)
+    : store_(db), scheduler_(scheduler), code_root_(std::move(code_root)),
+      executor_(scheduler, runtime_api, std::move(work_dir), std::move(endpoint)) {
   std::filesystem::create_directories(code_root_);
   store_.load([this](Function f) {
     if (f.reserved_concurrency) reserved_total_ += *f.reserved_concurrency;
@@ -56,12 +60,13 @@ void LambdaService::call(std::string_view operation, const RequestContext& conte
 
 void LambdaService::reset() {
   std::lock_guard lock(mutex_);
+  for (const auto& [arn, f] : functions_) executor_.retire(arn);
   functions_.clear();
   reserved_total_ = 0;
   store_.clear();
 }
 
-void LambdaService::shutdown() {}
+void LambdaService::shutdown() { executor_.shutdown(); }
 
 Function& LambdaService::function(const RequestContext& ctx, const std::string& name_or_arn) {
   auto reference = parse_reference(name_or_arn);

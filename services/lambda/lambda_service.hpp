@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "services/lambda/execution.hpp"
 #include "services/lambda/function.hpp"
 #include "services/lambda/persistence.hpp"
 #include "services/operations.hpp"
@@ -20,8 +21,11 @@ namespace stratus::lambda {
 
 class LambdaService : public Service {
  public:
-  // `code_root`: where packages are unpacked.
-  LambdaService(storage::Database& db, Scheduler& scheduler, std::filesystem::path code_root);
+  // `code_root`: where packages are unpacked; `work_dir`: runtime clients and logs;
+  // `endpoint`: where functions' own SDK calls go, set once the server listens.
+  LambdaService(storage::Database& db, Scheduler& scheduler, RuntimeApiHost& runtime_api,
+                std::filesystem::path code_root, std::filesystem::path work_dir,
+                std::shared_ptr<const std::string> endpoint);
   ~LambdaService() override;
 
   std::string_view name() const override { return "lambda"; }
@@ -44,6 +48,9 @@ class LambdaService : public Service {
   Value list_versions_by_function(const RequestContext&, const Value&);
   // Makes $LATEST the next numbered version, unless it is unchanged since the last.
   void publish(Function& f, const std::string& description);
+
+  // invoke.cpp
+  void invoke(const RequestContext&, const Value&, Reply&);
 
   // alias_operations.cpp
   Value create_alias(const RequestContext&, const Value&);
@@ -75,12 +82,15 @@ class LambdaService : public Service {
   // The version a qualifier ($LATEST, a number, an alias) names; throws when absent.
   const FunctionVersion& version(const Function& f, const std::string& qualifier) const;
 
+  static constexpr std::int64_t kAccountConcurrency = 1000;
+
   std::mutex mutex_;
   std::map<std::string, Function> functions_;  // by unqualified ARN
   std::int64_t reserved_total_ = 0;
   LambdaStore store_;
   Scheduler& scheduler_;
   std::filesystem::path code_root_;
+  Executor executor_;
 };
 
 }  // namespace stratus::lambda

@@ -1,0 +1,21 @@
+# Turns text files into a C++ source that returns them by name, so that the binary
+# carries them (the Lambda runtime clients) and needs no install step.
+function(embed_runtime_files out_var)
+  set(generated ${CMAKE_BINARY_DIR}/generated/lambda_runtime_files.cpp)
+  set(body "// Generated from services/lambda/runtimes by cmake/EmbedFiles.cmake.\n")
+  string(APPEND body "#include \"services/lambda/runtime_files.hpp\"\n")
+  string(APPEND body "namespace stratus::lambda {\n")
+  string(APPEND body "const std::vector<RuntimeFile>& runtime_files() {\n")
+  string(APPEND body "  static const std::vector<RuntimeFile> files = {\n")
+  foreach(file ${ARGN})
+    get_filename_component(name ${file} NAME)
+    file(READ ${file} text)
+    string(APPEND body "    {\"${name}\", R\"stratusfile(${text})stratusfile\"},\n")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
+  endforeach()
+  string(APPEND body "  };\n  return files;\n}\n}  // namespace stratus::lambda\n")
+  # Written as is (the sources use ${...} themselves), and copied only when it changed.
+  file(WRITE ${generated}.new "${body}")
+  configure_file(${generated}.new ${generated} COPYONLY)
+  set(${out_var} ${generated} PARENT_SCOPE)
+endfunction()
