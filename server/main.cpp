@@ -95,8 +95,9 @@ int run(const stratus::Config& config) {
       config.ephemeral ? stratus::sns::Signer::ephemeral() : stratus::sns::Signer::open(config.data_dir)));
   router.add_service(std::make_unique<stratus::elb::ElbService>(*db, scheduler, http_client, load_balancer_proxy));
   const std::filesystem::path lambda_files = lambda_root(config);
-  router.add_service(std::make_unique<stratus::lambda::LambdaService>(*db, scheduler, runtime_api,
-                                                                      lambda_files / "code", lambda_files, endpoint));
+  router.add_service(std::make_unique<stratus::lambda::LambdaService>(
+      *db, scheduler, runtime_api, [&router](std::string_view name) { return router.service(name); },
+      lambda_files / "code", lambda_files, endpoint));
 
   stratus::HttpServer server(io, config, router);
   server.start();

@@ -29,7 +29,27 @@ std::string routed_version(const Value& alias) {
   return version;
 }
 
-FunctionRuntime runtime_of(const Function& f, const FunctionVersion& v, std::int64_t account_concurrency) {
+void check_payload(const std::string& payload, std::size_t limit) {
+  if (payload.size() > limit)
+    throw ApiError("RequestTooLargeException", "Request must be smaller than " + std::to_string(limit) +
+                                                   " bytes for the InvokeFunction operation");
+  if (payload.empty()) return;
+  try {
+    json::parse(payload);
+  } catch (const std::exception& e) {
+    throw ApiError("InvalidRequestContentException",
+                   std::string("Could not parse request body into json: Could not parse payload into json: ") + e.what());
+  }
+}
+
+}  // namespace
+
+const FunctionVersion& LambdaService::target_version(const Function& f, const std::string& qualifier) const {
+  if (auto alias = f.aliases.find(qualifier); alias != f.aliases.end()) return version(f, routed_version(alias->second));
+  return version(f, qualifier);
+}
+
+FunctionRuntime LambdaService::runtime_for(const Function& f, const FunctionVersion& v) const {
   FunctionRuntime r;
   r.version = v.text("Version");
   r.key = f.arn + ":" + r.version + "#" + v.text("RevisionId");
@@ -47,32 +67,15 @@ FunctionRuntime runtime_of(const Function& f, const FunctionVersion& v, std::int
       for (const auto& [k, value] : vars->as_object())
         if (value.is_string()) r.variables[k] = value.as_string();
   r.reserved = f.reserved_concurrency.has_value();
-  r.concurrency = f.reserved_concurrency.value_or(account_concurrency);
+  r.concurrency = f.reserved_concurrency.value_or(kAccountConcurrency - reserved_total_);
   return r;
 }
-
-void check_payload(const std::string& payload, std::size_t limit) {
-  if (payload.size() > limit)
-    throw ApiError("RequestTooLargeException", "Request must be smaller than " + std::to_string(limit) +
-                                                   " bytes for the InvokeFunction operation");
-  if (payload.empty()) return;
-  try {
-    json::parse(payload);
-  } catch (const std::exception& e) {
-    throw ApiError("InvalidRequestContentException",
-                   std::string("Could not parse request body into json: Could not parse payload into json: ") + e.what());
-  }
-}
-
-}  // namespace
 
 void LambdaService::invoke(const RequestContext& ctx, const Value& input, Reply& reply) {
   const std::string& name = input::required_string(input, "FunctionName");
   Function& f = function(ctx, name);
   std::string qualifier = qualifier_of(name, input);
-  std::string target = qualifier;
-  if (auto alias = f.aliases.find(qualifier); alias != f.aliases.end()) target = routed_version(alias->second);
-  const FunctionVersion& v = version(f, target);
+  const FunctionVersion& v = target_version(f, qualifier);
   std::string type = input::optional_string(input, "InvocationType").value_or("RequestResponse");
   std::string payload = checksums::base64_decode(input::optional_string(input, "Payload").value_or("")).value_or("");
   check_payload(payload, type == "Event" ? kMaxAsyncPayload : kMaxSyncPayload);
@@ -81,7 +84,7 @@ void LambdaService::invoke(const RequestContext& ctx, const Value& input, Reply&
   InvokeRequest request;
   request.payload = payload.empty() ? "{}" : payload;
   request.invoked_arn = qualifier.empty() ? f.arn : f.arn + ":" + qualifier;
-  FunctionRuntime runtime = runtime_of(f, v, kAccountConcurrency - reserved_total_);
+  FunctionRuntime runtime = runtime_for(f, v);
   if (type == "Event") {
     request.done = [](const InvokeResult&) {};
     executor_.invoke(runtime, std::move(request));

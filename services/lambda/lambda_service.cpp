@@ -8,13 +8,16 @@ const OperationTable<LambdaService>& LambdaService::operations() {
   static const OperationTable<LambdaService> table = {
       {"AddPermission", {&LambdaService::add_permission}},
       {"CreateAlias", {&LambdaService::create_alias}},
+      {"CreateEventSourceMapping", {&LambdaService::create_event_source_mapping}},
       {"CreateFunction", {&LambdaService::create_function}},
       {"DeleteAlias", {&LambdaService::delete_alias}},
+      {"DeleteEventSourceMapping", {&LambdaService::delete_event_source_mapping}},
       {"DeleteFunction", {&LambdaService::delete_function}},
       {"DeleteFunctionConcurrency", {&LambdaService::delete_function_concurrency}},
       {"DeleteFunctionEventInvokeConfig", {&LambdaService::delete_function_event_invoke_config}},
       {"GetAccountSettings", {&LambdaService::get_account_settings}},
       {"GetAlias", {&LambdaService::get_alias}},
+      {"GetEventSourceMapping", {&LambdaService::get_event_source_mapping}},
       {"GetFunction", {&LambdaService::get_function}},
       {"GetFunctionConcurrency", {&LambdaService::get_function_concurrency}},
       {"GetFunctionConfiguration", {&LambdaService::get_function_configuration}},
@@ -22,6 +25,7 @@ const OperationTable<LambdaService>& LambdaService::operations() {
       {"GetPolicy", {&LambdaService::get_policy}},
       {"Invoke", {nullptr, &LambdaService::invoke}},
       {"ListAliases", {&LambdaService::list_aliases}},
+      {"ListEventSourceMappings", {&LambdaService::list_event_source_mappings}},
       {"ListFunctionEventInvokeConfigs", {&LambdaService::list_function_event_invoke_configs}},
       {"ListFunctions", {&LambdaService::list_functions}},
       {"ListTags", {&LambdaService::list_tags}},
@@ -33,6 +37,7 @@ const OperationTable<LambdaService>& LambdaService::operations() {
       {"TagResource", {&LambdaService::tag_resource}},
       {"UntagResource", {&LambdaService::untag_resource}},
       {"UpdateAlias", {&LambdaService::update_alias}},
+      {"UpdateEventSourceMapping", {&LambdaService::update_event_source_mapping}},
       {"UpdateFunctionCode", {&LambdaService::update_function_code}},
       {"UpdateFunctionConfiguration", {&LambdaService::update_function_configuration}},
       {"UpdateFunctionEventInvokeConfig", {&LambdaService::update_function_event_invoke_config}},
@@ -41,15 +46,20 @@ const OperationTable<LambdaService>& LambdaService::operations() {
 }
 
 LambdaService::LambdaService(storage::Database& db, Scheduler& scheduler, RuntimeApiHost& runtime_api,
-                             std::filesystem::path code_root, std::filesystem::path work_dir,
+                             ServiceLookup services, std::filesystem::path code_root, std::filesystem::path work_dir,
                              std::shared_ptr<const std::string> endpoint)
-    : store_(db), scheduler_(scheduler), code_root_(std::move(code_root)),
+    : store_(db), scheduler_(scheduler), services_(std::move(services)), code_root_(std::move(code_root)),
       executor_(scheduler, runtime_api, std::move(work_dir), std::move(endpoint)) {
   std::filesystem::create_directories(code_root_);
   store_.load([this](Function f) {
     if (f.reserved_concurrency) reserved_total_ += *f.reserved_concurrency;
     functions_.emplace(f.arn, std::move(f));
   });
+  store_.load_mappings([this](const std::string& uuid, Value configuration) {
+    mappings_[uuid].configuration = std::move(configuration);
+  });
+  std::lock_guard lock(mutex_);
+  for (const auto& [uuid, m] : mappings_) start_pollers(uuid);
 }
 
 LambdaService::~LambdaService() = default;
@@ -62,11 +72,18 @@ void LambdaService::reset() {
   std::lock_guard lock(mutex_);
   for (const auto& [arn, f] : functions_) executor_.retire(arn);
   functions_.clear();
+  mappings_.clear();
   reserved_total_ = 0;
   store_.clear();
 }
 
-void LambdaService::shutdown() { executor_.shutdown(); }
+void LambdaService::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  executor_.shutdown();
+}
 
 Function& LambdaService::function(const RequestContext& ctx, const std::string& name_or_arn) {
   auto reference = parse_reference(name_or_arn);

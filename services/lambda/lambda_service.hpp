@@ -19,11 +19,14 @@
 
 namespace stratus::lambda {
 
+// How Lambda reaches the other services (SQS for event sources) by name.
+using ServiceLookup = std::function<Service*(std::string_view name)>;
+
 class LambdaService : public Service {
  public:
   // `code_root`: where packages are unpacked; `work_dir`: runtime clients and logs;
   // `endpoint`: where functions' own SDK calls go, set once the server listens.
-  LambdaService(storage::Database& db, Scheduler& scheduler, RuntimeApiHost& runtime_api,
+  LambdaService(storage::Database& db, Scheduler& scheduler, RuntimeApiHost& runtime_api, ServiceLookup services,
                 std::filesystem::path code_root, std::filesystem::path work_dir,
                 std::shared_ptr<const std::string> endpoint);
   ~LambdaService() override;
@@ -51,6 +54,29 @@ class LambdaService : public Service {
 
   // invoke.cpp
   void invoke(const RequestContext&, const Value&, Reply&);
+  // The version a call with this qualifier runs (an alias may route it to a second one).
+  const FunctionVersion& target_version(const Function& f, const std::string& qualifier) const;
+  FunctionRuntime runtime_for(const Function& f, const FunctionVersion& v) const;
+
+  // event_source_mappings.cpp
+  Value create_event_source_mapping(const RequestContext&, const Value&);
+  Value get_event_source_mapping(const RequestContext&, const Value&);
+  Value update_event_source_mapping(const RequestContext&, const Value&);
+  Value delete_event_source_mapping(const RequestContext&, const Value&);
+  Value list_event_source_mappings(const RequestContext&, const Value&);
+
+  // sqs_poller.cpp
+  struct EventSourceMapping {
+    Value configuration;           // EventSourceMappingConfiguration
+    std::uint64_t generation = 0;  // bumped on every change: pollers of an older one stop
+  };
+  struct Batch;
+  void start_pollers(const std::string& uuid);
+  EventSourceMapping* current(const Batch& batch);
+  void receive(std::shared_ptr<Batch> batch);
+  void received(const std::shared_ptr<Batch>& batch, const Outcome& outcome);
+  void invoke_batch(const std::shared_ptr<Batch>& batch);
+  void settle(const std::shared_ptr<Batch>& batch, const InvokeResult& result);
 
   // alias_operations.cpp
   Value create_alias(const RequestContext&, const Value&);
@@ -86,9 +112,12 @@ class LambdaService : public Service {
 
   std::mutex mutex_;
   std::map<std::string, Function> functions_;  // by unqualified ARN
+  std::map<std::string, EventSourceMapping> mappings_;  // by UUID
   std::int64_t reserved_total_ = 0;
+  bool stopping_ = false;
   LambdaStore store_;
   Scheduler& scheduler_;
+  ServiceLookup services_;
   std::filesystem::path code_root_;
   Executor executor_;
 };

@@ -6,7 +6,8 @@ namespace stratus::lambda {
 namespace {
 
 const std::vector<std::string_view> kMigrations = {
-    R"(CREATE TABLE lambda_functions (arn TEXT PRIMARY KEY, document TEXT NOT NULL);)",
+    R"(CREATE TABLE lambda_functions (arn TEXT PRIMARY KEY, document TEXT NOT NULL);
+       CREATE TABLE lambda_event_source_mappings (uuid TEXT PRIMARY KEY, configuration TEXT NOT NULL);)",
 };
 
 Value version_value(const FunctionVersion& v) {
@@ -105,8 +106,33 @@ void LambdaStore::remove(const std::string& arn) {
   db_.write([arn](storage::Connection& c) { c.prepared("DELETE FROM lambda_functions WHERE arn = ?").bind(1, arn).run(); });
 }
 
+void LambdaStore::load_mappings(const std::function<void(const std::string&, Value)>& on_mapping) {
+  db_.read([&](storage::Connection& c) {
+    auto& s = c.prepared("SELECT uuid, configuration FROM lambda_event_source_mappings");
+    while (s.step()) on_mapping(s.column_text(0), json::parse(s.column_text(1)));
+  });
+}
+
+void LambdaStore::save_mapping(const std::string& uuid, const Value& configuration) {
+  db_.write([uuid, text = json::write(configuration)](storage::Connection& c) {
+    c.prepared("INSERT OR REPLACE INTO lambda_event_source_mappings (uuid, configuration) VALUES (?, ?)")
+        .bind(1, uuid)
+        .bind(2, text)
+        .run();
+  });
+}
+
+void LambdaStore::remove_mapping(const std::string& uuid) {
+  db_.write([uuid](storage::Connection& c) {
+    c.prepared("DELETE FROM lambda_event_source_mappings WHERE uuid = ?").bind(1, uuid).run();
+  });
+}
+
 void LambdaStore::clear() {
-  db_.write([](storage::Connection& c) { c.prepared("DELETE FROM lambda_functions").run(); });
+  db_.write([](storage::Connection& c) {
+    c.prepared("DELETE FROM lambda_functions").run();
+    c.prepared("DELETE FROM lambda_event_source_mappings").run();
+  });
 }
 
 }  // namespace stratus::lambda

@@ -1,6 +1,7 @@
 #pragma once
-// Lambda's table: one row a function, its versions, aliases and settings as one
-// document; packages stay unpacked on disk beside the database.
+// Lambda's tables: one row a function (its versions, aliases and settings as one
+// document) and one an event source mapping; packages stay unpacked on disk beside
+// the database.
 #include <functional>
 
 #include "services/lambda/function.hpp"
@@ -14,6 +15,10 @@ class LambdaStore {
   void load(const std::function<void(Function)>& on_function);
   void save(const Function& f);
   void remove(const std::string& arn);
+  // Event source mappings: their configuration, by UUID.
+  void load_mappings(const std::function<void(const std::string& uuid, Value configuration)>& on_mapping);
+  void save_mapping(const std::string& uuid, const Value& configuration);
+  void remove_mapping(const std::string& uuid);
   void clear();
 
  private:

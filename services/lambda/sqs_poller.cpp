@@ -1,0 +1,222 @@
+// SQS event source mappings at work: each poller long-polls the queue through the SQS
+// service, gathers a batch (up to BatchSize, within MaximumBatchingWindowInSeconds),
+// invokes the function, and deletes what the function handled. What it did not handle
+// stays on the queue and comes back after the visibility timeout, so the queue's own
+// redrive policy moves poison messages to its dead-letter queue.
+#include <set>
+
+#include "protocol/json.hpp"
+#include "services/ids.hpp"
+#include "services/lambda/lambda_service.hpp"
+#include "services/lambda/names.hpp"
+
+namespace stratus::lambda {
+namespace {
+
+constexpr std::int64_t kDefaultPollers = 5;
+constexpr std::int64_t kLongPollSeconds = 20;
+constexpr std::size_t kMaxReceive = 10;
+constexpr auto kRetryAfterError = std::chrono::seconds(1);
+
+struct QueueAddress {
+  RequestContext context;
+  std::string url;  // relative: "/<account>/<name>"
+};
+
+QueueAddress address_of(const std::string& queue_arn) {
+  // arn:aws:sqs:<region>:<account>:<name>
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto colon = queue_arn.find(':', start);
+    parts.push_back(queue_arn.substr(start, colon - start));
+    start = colon == std::string::npos ? queue_arn.size() : colon + 1;
+  }
+  QueueAddress a;
+  a.context.region = parts[3];
+  a.context.account = parts[4];
+  a.context.access_key = parts[4];
+  a.url = "/" + parts[4] + "/" + queue_arn.substr(start);
+  return a;
+}
+
+// One message as the function sees it in an SQS event.
+Value record(const Value& message, const std::string& queue_arn, const std::string& region) {
+  auto text = [&](const char* name) {
+    const Value* v = message.find(name);
+    return v && v->is_string() ? *v : Value("");
+  };
+  Value attributes = Value::object();
+  if (const Value* a = message.find("Attributes"); a && a->is_object()) attributes = *a;
+  Value message_attributes = Value::object();
+  if (const Value* a = message.find("MessageAttributes"); a && a->is_object()) {
+    for (const auto& [name, attribute] : a->as_object()) {
+      Value converted = Value(Object{{"stringListValues", Value::array()}, {"binaryListValues", Value::array()}});
+      if (const Value* s = attribute.find("StringValue")) converted.set("stringValue", *s);
+      if (const Value* b = attribute.find("BinaryValue")) converted.set("binaryValue", *b);
+      if (const Value* t = attribute.find("DataType")) converted.set("dataType", *t);
+      message_attributes.set(name, std::move(converted));
+    }
+  }
+  Value r = Value(Object{{"messageId", text("MessageId")},
+                         {"receiptHandle", text("ReceiptHandle")},
+                         {"body", text("Body")},
+                         {"attributes", std::move(attributes)},
+                         {"messageAttributes", std::move(message_attributes)},
+                         {"md5OfBody", text("MD5OfBody")}});
+  if (const Value* md5 = message.find("MD5OfMessageAttributes")) r.set("md5OfMessageAttributes", *md5);
+  r.set("eventSource", "aws:sqs");
+  r.set("eventSourceARN", queue_arn);
+  r.set("awsRegion", region);
+  return r;
+}
+
+// The messageIds a ReportBatchItemFailures response names.
+std::set<std::string> reported_failures(const std::string& payload) {
+  std::set<std::string> ids;
+  try {
+    Value response = json::parse(payload);
+    if (const Value* failures = response.find("batchItemFailures"); failures && failures->is_array())
+      for (const auto& f : failures->as_array())
+        if (const Value* id = f.find("itemIdentifier"); id && id->is_string()) ids.insert(id->as_string());
+  } catch (const std::exception&) {
+  }
+  return ids;
+}
+
+}  // namespace
+
+struct LambdaService::Batch {
+  std::string uuid;
+  std::uint64_t generation = 0;
+  std::vector<Value> messages;
+  std::int64_t deadline_ms = 0;
+  std::unique_ptr<Timer> retry;
+};
+
+void LambdaService::start_pollers(const std::string& uuid) {
+  EventSourceMapping& m = mappings_.at(uuid);
+  ++m.generation;  // the pollers of the previous settings stop at their next step
+  if (m.configuration.find("State")->as_string() != "Enabled" || stopping_) return;
+  std::int64_t pollers = kDefaultPollers;
+  if (const Value* scaling = m.configuration.find("ScalingConfig"))
+    if (const Value* maximum = scaling->find("MaximumConcurrency"); maximum && maximum->is_int())
+      pollers = std::min<std::int64_t>(maximum->as_int(), kDefaultPollers);
+  for (std::int64_t i = 0; i < pollers; ++i) {
+    auto batch = std::make_shared<Batch>();
+    batch->uuid = uuid;
+    batch->generation = m.generation;
+    receive(batch);
+  }
+}
+
+LambdaService::EventSourceMapping* LambdaService::current(const Batch& batch) {
+  auto it = mappings_.find(batch.uuid);
+  if (stopping_ || it == mappings_.end() || it->second.generation != batch.generation) return nullptr;
+  return &it->second;
+}
+
+void LambdaService::receive(std::shared_ptr<Batch> batch) {
+  EventSourceMapping* m = current(*batch);
+  Service* sqs = services_("sqs");
+  if (!m || !sqs) return;
+  const Value& c = m->configuration;
+  std::int64_t size = c.find("BatchSize")->as_int();
+  std::int64_t wait = kLongPollSeconds;
+  if (!batch->messages.empty()) wait = std::max<std::int64_t>(0, (batch->deadline_ms - ids::now_ms()) / 1000);
+  QueueAddress queue = address_of(c.find("EventSourceArn")->as_string());
+  queue.context.request_id = ids::uuid();
+  Value input = Value(Object{
+      {"QueueUrl", Value(queue.url)},
+      {"MaxNumberOfMessages", Value(std::min<std::int64_t>(kMaxReceive, size - static_cast<std::int64_t>(batch->messages.size())))},
+      {"WaitTimeSeconds", Value(wait)},
+      {"AttributeNames", Value(Array{Value("All")})},
+      {"MessageAttributeNames", Value(Array{Value("All")})}});
+  // SQS may answer inside call(): the answer is handled later, under this service's lock.
+  sqs->call("ReceiveMessage", queue.context, std::move(input), [this, batch](Outcome outcome) {
+    scheduler_.post([this, batch, outcome = std::move(outcome)] {
+      std::lock_guard lock(mutex_);
+      received(batch, outcome);
+    });
+  });
+}
+
+void LambdaService::received(const std::shared_ptr<Batch>& batch, const Outcome& outcome) {
+  EventSourceMapping* m = current(*batch);
+  if (!m) return;
+  if (std::holds_alternative<ApiError>(outcome)) {
+    m->configuration.set("LastProcessingResult", "PROBLEM: " + std::string(std::get<ApiError>(outcome).what()));
+    batch->retry = scheduler_.after(kRetryAfterError, [this, batch] {
+      std::lock_guard lock(mutex_);
+      receive(batch);
+    });
+    return;
+  }
+  const Value& output = std::get<Value>(outcome);
+  if (const Value* messages = output.find("Messages"); messages && messages->is_array()) {
+    if (batch->messages.empty() && !messages->as_array().empty())
+      batch->deadline_ms = ids::now_ms() + m->configuration.find("MaximumBatchingWindowInSeconds")->as_int() * 1000;
+    for (const auto& message : messages->as_array()) batch->messages.push_back(message);
+  }
+  bool full = static_cast<std::int64_t>(batch->messages.size()) >= m->configuration.find("BatchSize")->as_int();
+  if (batch->messages.empty() || (!full && ids::now_ms() < batch->deadline_ms)) return receive(batch);
+  invoke_batch(batch);
+}
+
+void LambdaService::invoke_batch(const std::shared_ptr<Batch>& batch) {
+  EventSourceMapping* m = current(*batch);
+  if (!m) return;
+  const std::string& queue_arn = m->configuration.find("EventSourceArn")->as_string();
+  const std::string& function_arn = m->configuration.find("FunctionArn")->as_string();
+  auto reference = parse_reference(function_arn);
+  auto f = functions_.find(reference ? lambda::function_arn(reference->region, reference->account, reference->name) : "");
+  if (f == functions_.end()) return;  // the function is gone; the mapping does nothing
+  QueueAddress queue = address_of(queue_arn);
+  Array records;
+  for (const auto& message : batch->messages) records.push_back(record(message, queue_arn, queue.context.region));
+  InvokeRequest request;
+  request.payload = json::write(Value(Object{{"Records", Value(std::move(records))}}));
+  request.invoked_arn = function_arn;
+  request.done = [this, batch](InvokeResult result) {
+    std::lock_guard lock(mutex_);
+    settle(batch, result);
+  };
+  executor_.invoke(runtime_for(f->second, target_version(f->second, reference->qualifier)), std::move(request));
+}
+
+void LambdaService::settle(const std::shared_ptr<Batch>& batch, const InvokeResult& result) {
+  auto it = mappings_.find(batch->uuid);
+  if (it == mappings_.end()) return;
+  const Value& c = it->second.configuration;
+  bool handled = !result.function_error && !result.throttled;
+  std::set<std::string> failed;
+  if (handled && !c.find("FunctionResponseTypes")->as_array().empty()) failed = reported_failures(result.payload);
+  Service* sqs = services_("sqs");
+  if (handled && sqs) {
+    QueueAddress queue = address_of(c.find("EventSourceArn")->as_string());
+    Value entries = Value::array();
+    auto flush = [&] {
+      if (entries.as_array().empty()) return;
+      queue.context.request_id = ids::uuid();
+      Value input = Value(Object{{"QueueUrl", Value(queue.url)}, {"Entries", std::move(entries)}});
+      sqs->call("DeleteMessageBatch", queue.context, std::move(input), [](Outcome) {});
+      entries = Value::array();
+    };
+    for (const auto& message : batch->messages) {
+      std::string id = message.find("MessageId")->as_string();
+      if (failed.contains(id)) continue;
+      entries.push(Value(Object{{"Id", Value(std::to_string(entries.as_array().size()))},
+                                {"ReceiptHandle", *message.find("ReceiptHandle")}}));
+      if (entries.as_array().size() == kMaxReceive) flush();
+    }
+    flush();
+  }
+  it->second.configuration.set("LastProcessingResult", handled ? "OK" : "PROBLEM: Function call failed");
+  if (it->second.generation != batch->generation || stopping_) return;
+  auto next = std::make_shared<Batch>();
+  next->uuid = batch->uuid;
+  next->generation = batch->generation;
+  receive(next);
+}
+
+}  // namespace stratus::lambda
