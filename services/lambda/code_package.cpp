@@ -93,6 +93,7 @@ CodePackage unpack_zip(const fs::path& root, std::string_view zip) {
   fs::create_directories(partial);
   try {
     extract(archive.get(), partial);
+    std::ofstream(fs::path(dir.string() + ".zip"), std::ios::binary | std::ios::trunc).write(zip.data(), static_cast<std::streamsize>(zip.size()));
     fs::rename(partial, dir);
   } catch (...) {
     std::error_code ignored;

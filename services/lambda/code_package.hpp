@@ -15,7 +15,8 @@ struct CodePackage {
   std::int64_t size = 0;      // CodeSize
 };
 
-// Unpacks `zip` under `root`; throws InvalidParameterValueException for a package
+// Unpacks `zip` under `root` (and keeps the zip beside the folder, for GetFunction's
+// download link); throws InvalidParameterValueException for a package
 // that is not a readable zip or has a path leaving its folder.
 CodePackage unpack_zip(const std::filesystem::path& root, std::string_view zip);
 

@@ -162,8 +162,10 @@ Value LambdaService::get_function(const RequestContext& ctx, const Value& input)
   const FunctionVersion& v = version(f, qualifier_of(name, input));
   Value out = Value::object();
   out.set("Configuration", v.configuration);
+  // Where the package can be downloaded: /_stratus/lambda/code/<sha256>.zip.
+  std::string package = std::filesystem::path(v.code_dir).filename().string() + ".zip";
   out.set("Code", Value(Object{{"RepositoryType", Value("S3")},
-                               {"Location", Value("http://" + ctx.host + "/_stratus/lambda/code/" + f.name)}}));
+                               {"Location", Value("http://" + ctx.host + "/_stratus/lambda/code/" + package)}}));
   if (!f.tags.empty()) {
     Value tags = Value::object();
     for (const auto& [k, t] : f.tags) tags.set(k, t);

@@ -1,5 +1,9 @@
 #include "services/lambda/lambda_service.hpp"
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include "services/lambda/names.hpp"
 
 namespace stratus::lambda {
@@ -83,6 +87,36 @@ void LambdaService::shutdown() {
     stopping_ = true;
   }
   executor_.shutdown();
+}
+
+std::optional<Document> LambdaService::document(std::string_view path) const {
+  namespace fs = std::filesystem;
+  auto read = [](const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  auto plain_name = [](std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }) &&
+           name.find("..") == std::string_view::npos;
+  };
+  if (path.starts_with("code/") && plain_name(path.substr(5)) && path.ends_with(".zip")) {
+    fs::path file = code_root_ / std::string(path.substr(5));
+    if (!fs::is_regular_file(file)) return std::nullopt;
+    return Document{"application/zip", read(file)};
+  }
+  if (path.starts_with("logs/") && plain_name(path.substr(5))) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(executor_.log_dir(std::string(path.substr(5))), ec)) files.push_back(entry.path());
+    if (ec) return std::nullopt;
+    std::sort(files.begin(), files.end());
+    std::string all;
+    for (const auto& file : files) all += read(file);
+    return Document{"text/plain; charset=utf-8", std::move(all)};
+  }
+  return std::nullopt;
 }
 
 Function& LambdaService::function(const RequestContext& ctx, const std::string& name_or_arn) {

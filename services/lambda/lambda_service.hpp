@@ -35,6 +35,9 @@ class LambdaService : public Service {
   void call(std::string_view operation, const RequestContext& context, Value input, Reply reply) override;
   void reset() override;
   void shutdown() override;
+  // /_stratus/lambda/code/<sha256>.zip: a package; /_stratus/lambda/logs/<function>:
+  // every log line the function's environments wrote, oldest first.
+  std::optional<Document> document(std::string_view path) const override;
 
  private:
   static const OperationTable<LambdaService>& operations();

@@ -30,6 +30,8 @@ std::optional<Process> Process::start(const std::vector<std::string>& argv, cons
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  // Nothing of the server's (listening sockets, connections, the database) goes along.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
   posix_spawnattr_setpgroup(&attributes, 0);
   sigset_t none;

@@ -3,6 +3,7 @@
 // subscription's delivery policy and finally sent to its dead-letter queue.
 #include <spdlog/spdlog.h>
 
+#include "protocol/checksums.hpp"
 #include "protocol/json.hpp"
 #include "services/ids.hpp"
 #include "services/sns/delivery_policy.hpp"
@@ -66,7 +67,33 @@ void SnsService::attempt(const std::shared_ptr<PendingDelivery>& d) {
   if (it == subscriptions_.end()) return finish(d);  // unsubscribed meanwhile
   const Subscription& s = *it->second;
   if (s.protocol == "http" || s.protocol == "https") return attempt_http(s, d);
-  retry_or_give_up(d, "Lambda is not available on this server");
+  attempt_lambda(s, d);
+}
+
+// SNS invokes a function asynchronously (InvocationType Event): once Lambda has
+// accepted the event, the delivery is done; its retries are Lambda's.
+void SnsService::attempt_lambda(const Subscription& s, const std::shared_ptr<PendingDelivery>& d) {
+  auto arn = parse_arn(s.endpoint);
+  Service* lambda = services_("lambda");
+  if (!arn || !lambda) return retry_or_give_up(d, "Lambda is not available on this server");
+  RequestContext ctx;
+  ctx.account = arn->account;
+  ctx.region = arn->region;
+  ctx.access_key = arn->account;
+  ctx.request_id = ids::uuid();
+  Value input = Value(Object{{"FunctionName", Value(s.endpoint)},
+                             {"InvocationType", Value("Event")},
+                             {"Payload", Value(checksums::base64_encode(lambda_event(d->notification, s.arn, *signer_)))}});
+  // Lambda may answer inside call(): the answer is handled later, under this service's lock.
+  lambda->call("Invoke", ctx, std::move(input), [this, d](Outcome outcome) {
+    std::string why = std::holds_alternative<ApiError>(outcome) ? std::get<ApiError>(outcome).what() : "";
+    scheduler_.post([this, d, why] {
+      std::lock_guard lock(mutex_);
+      if (stopping_ || !pending_.contains(d->id)) return;
+      if (why.empty()) return finish(d);
+      retry_or_give_up(d, why);
+    });
+  });
 }
 
 void SnsService::attempt_http(const Subscription& s, const std::shared_ptr<PendingDelivery>& d) {

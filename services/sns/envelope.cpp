@@ -63,7 +63,10 @@ std::string notification_signature(const Notification& n, const Signer& signer) 
 }
 
 std::string notification_document(const Notification& n, const std::string& subscription_arn, const Signer& signer) {
+  return json::write(notification_value(n, subscription_arn, signer));
+}
 
+Value notification_value(const Notification& n, const std::string& subscription_arn, const Signer& signer) {
   Value doc = Value::object();
   doc.set("Type", "Notification");
   doc.set("MessageId", n.message_id);
@@ -80,7 +83,31 @@ std::string notification_document(const Notification& n, const std::string& subs
   doc.set("UnsubscribeURL", n.base_url + "/?Action=Unsubscribe&SubscriptionArn=" + url_encode(subscription_arn));
   if (n.attributes.is_object() && !n.attributes.as_object().empty())
     doc.set("MessageAttributes", envelope_attributes(n.attributes));
-  return json::write(doc);
+  return doc;
+}
+
+std::string lambda_event(const Notification& n, const std::string& subscription_arn, const Signer& signer) {
+  Value doc = notification_value(n, subscription_arn, signer);
+  // The same fields as the envelope, but the URLs spelled "Url" and every field present.
+  Value sns = Value::object();
+  for (const char* name : {"Type", "MessageId", "SequenceNumber", "TopicArn", "Subject", "Message", "Timestamp",
+                           "SignatureVersion", "Signature", "SigningCertURL", "UnsubscribeURL", "MessageAttributes"}) {
+    std::string key = name;
+    if (key.ends_with("URL")) key = key.substr(0, key.size() - 3) + "Url";
+    const Value* v = doc.find(name);
+    if (v) {
+      sns.set(key, *v);
+    } else if (key == "Subject") {
+      sns.set(key, Value());
+    } else if (key == "MessageAttributes") {
+      sns.set(key, Value::object());
+    }
+  }
+  Value record = Value(Object{{"EventSource", Value("aws:sns")},
+                              {"EventVersion", Value("1.0")},
+                              {"EventSubscriptionArn", Value(subscription_arn)},
+                              {"Sns", std::move(sns)}});
+  return json::write(Value(Object{{"Records", Value(Array{std::move(record)})}}));
 }
 
 std::string confirmation_document(const ConfirmationRequest& c, const Signer& signer) {

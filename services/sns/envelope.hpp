@@ -12,6 +12,9 @@ std::string notification_signature(const Notification& n, const Signer& signer);
 // The "Notification" document an SQS (not raw) or HTTP subscriber receives; signs it
 // unless `n` carries its signature already. FIFO topics' documents are not signed.
 std::string notification_document(const Notification& n, const std::string& subscription_arn, const Signer& signer);
+Value notification_value(const Notification& n, const std::string& subscription_arn, const Signer& signer);
+// The event a Lambda subscriber is invoked with: {"Records": [{"EventSource": "aws:sns", ..., "Sns": {...}}]}.
+std::string lambda_event(const Notification& n, const std::string& subscription_arn, const Signer& signer);
 
 struct ConfirmationRequest {
   std::string type;  // SubscriptionConfirmation or UnsubscribeConfirmation

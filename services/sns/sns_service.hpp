@@ -106,6 +106,7 @@ class SnsService : public Service {
   void deliver(const Subscription& subscription, Notification notification);
   void attempt(const std::shared_ptr<PendingDelivery>& delivery);
   void attempt_http(const Subscription& subscription, const std::shared_ptr<PendingDelivery>& delivery);
+  void attempt_lambda(const Subscription& subscription, const std::shared_ptr<PendingDelivery>& delivery);
   void retry_or_give_up(const std::shared_ptr<PendingDelivery>& delivery, const std::string& why);
   // What finally fails goes to the subscription's dead-letter queue, if it has one.
   void dead_letter(const Subscription& subscription, const Notification& notification, const std::string& why);
