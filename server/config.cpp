@@ -24,6 +24,9 @@ Options (each also as an environment variable, e.g. --data-dir as STRATUS_DATA_D
   --default-region REGION  region for unsigned requests (default us-east-1)
   --max-body-bytes N       largest request body accepted (default 67108864)
   --idle-timeout SECONDS   close connections silent this long (default 60)
+  --lambda-retry-delay SECONDS
+                           first retry of a failed asynchronous invocation after this,
+                           the second after twice this (default 60, as AWS)
   --version                print the version and exit
   --help                   print this help and exit
 )";
@@ -58,6 +61,7 @@ const std::map<std::string, Option>& options() {
          return true;
        }}},
       {"idle-timeout", {true, [](Config& c, const std::string& v) { return to_int(v, c.idle_timeout_s, 1, 3600); }}},
+      {"lambda-retry-delay", {true, [](Config& c, const std::string& v) { return to_int(v, c.lambda_retry_delay_s, 0, 3600); }}},
   };
   return table;
 }

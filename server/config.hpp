@@ -17,6 +17,9 @@ struct Config {
   std::string default_region = "us-east-1";
   std::size_t max_body_bytes = 64 * 1024 * 1024;
   int idle_timeout_s = 60;
+  // Lambda retries a failed asynchronous invocation after this, then after twice this
+  // (AWS: one minute, then two).
+  int lambda_retry_delay_s = 60;
 };
 
 struct ConfigResult {

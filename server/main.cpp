@@ -97,7 +97,7 @@ int run(const stratus::Config& config) {
   const std::filesystem::path lambda_files = lambda_root(config);
   router.add_service(std::make_unique<stratus::lambda::LambdaService>(
       *db, scheduler, runtime_api, [&router](std::string_view name) { return router.service(name); },
-      lambda_files / "code", lambda_files, endpoint));
+      lambda_files / "code", lambda_files, endpoint, std::chrono::seconds(config.lambda_retry_delay_s)));
 
   stratus::HttpServer server(io, config, router);
   server.start();

@@ -4,10 +4,12 @@
 // aliases, and the function-wide settings.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "protocol/value.hpp"
+#include "services/service.hpp"
 
 namespace stratus::lambda {
 
@@ -31,6 +33,17 @@ struct Function {
   Tags tags;
   std::optional<std::int64_t> reserved_concurrency;
   std::map<std::string, Value> event_invoke_configs;  // FunctionEventInvokeConfig, by qualifier
+};
+
+// An Event invocation, from acceptance until it succeeds or is given up.
+struct AsyncEvent {
+  std::uint64_t id = 0;
+  std::string invoked_arn;  // qualified as invoked
+  std::string payload;
+  std::string request_id;
+  std::int64_t attempts = 0;
+  std::int64_t first_ms = 0;
+  std::unique_ptr<Timer> retry;
 };
 
 }  // namespace stratus::lambda

@@ -86,8 +86,7 @@ void LambdaService::invoke(const RequestContext& ctx, const Value& input, Reply&
   request.invoked_arn = qualifier.empty() ? f.arn : f.arn + ":" + qualifier;
   FunctionRuntime runtime = runtime_for(f, v);
   if (type == "Event") {
-    request.done = [](const InvokeResult&) {};
-    executor_.invoke(runtime, std::move(request));
+    enqueue_event(request.invoked_arn, request.payload);
     return reply(Value(Object{{"StatusCode", Value(202)}}));
   }
   request.client_context = checksums::base64_decode(input::optional_string(input, "ClientContext").value_or("")).value_or("");

@@ -51,8 +51,9 @@ const OperationTable<LambdaService>& LambdaService::operations() {
 
 LambdaService::LambdaService(storage::Database& db, Scheduler& scheduler, RuntimeApiHost& runtime_api,
                              ServiceLookup services, std::filesystem::path code_root, std::filesystem::path work_dir,
-                             std::shared_ptr<const std::string> endpoint)
-    : store_(db), scheduler_(scheduler), services_(std::move(services)), code_root_(std::move(code_root)),
+                             std::shared_ptr<const std::string> endpoint, std::chrono::seconds retry_delay)
+    : retry_delay_(retry_delay), store_(db), scheduler_(scheduler), services_(std::move(services)),
+      code_root_(std::move(code_root)),
       executor_(scheduler, runtime_api, std::move(work_dir), std::move(endpoint)) {
   std::filesystem::create_directories(code_root_);
   store_.load([this](Function f) {
@@ -61,6 +62,15 @@ LambdaService::LambdaService(storage::Database& db, Scheduler& scheduler, Runtim
   });
   store_.load_mappings([this](const std::string& uuid, Value configuration) {
     mappings_[uuid].configuration = std::move(configuration);
+  });
+  store_.load_events([this](AsyncEvent e) {
+    next_event_id_ = std::max(next_event_id_, e.id + 1);
+    auto event = std::make_shared<AsyncEvent>(std::move(e));
+    async_events_.emplace(event->id, event);
+    scheduler_.post([this, event] {
+      std::lock_guard lock(mutex_);
+      run_event(event);
+    });
   });
   std::lock_guard lock(mutex_);
   for (const auto& [uuid, m] : mappings_) start_pollers(uuid);
@@ -77,6 +87,8 @@ void LambdaService::reset() {
   for (const auto& [arn, f] : functions_) executor_.retire(arn);
   functions_.clear();
   mappings_.clear();
+  for (auto& [id, event] : async_events_) event->retry.reset();
+  async_events_.clear();
   reserved_total_ = 0;
   store_.clear();
 }
@@ -85,6 +97,7 @@ void LambdaService::shutdown() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    for (auto& [id, event] : async_events_) event->retry.reset();
   }
   executor_.shutdown();
 }

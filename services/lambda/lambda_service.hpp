@@ -5,6 +5,7 @@
 // permissions, tags, event invoke configs, account settings).
 //
 // Concurrency: one mutex guards the control plane.
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -25,10 +26,11 @@ using ServiceLookup = std::function<Service*(std::string_view name)>;
 class LambdaService : public Service {
  public:
   // `code_root`: where packages are unpacked; `work_dir`: runtime clients and logs;
-  // `endpoint`: where functions' own SDK calls go, set once the server listens.
+  // `endpoint`: where functions' own SDK calls go, set once the server listens;
+  // `retry_delay`: before the first retry of a failed Event invocation (twice it before the second).
   LambdaService(storage::Database& db, Scheduler& scheduler, RuntimeApiHost& runtime_api, ServiceLookup services,
                 std::filesystem::path code_root, std::filesystem::path work_dir,
-                std::shared_ptr<const std::string> endpoint);
+                std::shared_ptr<const std::string> endpoint, std::chrono::seconds retry_delay);
   ~LambdaService() override;
 
   std::string_view name() const override { return "lambda"; }
@@ -60,6 +62,16 @@ class LambdaService : public Service {
   // The version a call with this qualifier runs (an alias may route it to a second one).
   const FunctionVersion& target_version(const Function& f, const std::string& qualifier) const;
   FunctionRuntime runtime_for(const Function& f, const FunctionVersion& v) const;
+
+  // async_invocations.cpp
+  void enqueue_event(const std::string& invoked_arn, const std::string& payload);
+  void run_event(const std::shared_ptr<AsyncEvent>& event);
+  void event_done(const std::shared_ptr<AsyncEvent>& event, const InvokeResult& result, const std::string& executed_version);
+  void forget_event(const std::shared_ptr<AsyncEvent>& event);
+  std::string destination_record(const AsyncEvent& event, const InvokeResult& result, const std::string& executed_version,
+                                 const std::string& condition) const;
+  // Sends `body` to a queue, topic or function (after this service's lock is released).
+  void send_record(const std::string& target, std::string body, std::string error);
 
   // event_source_mappings.cpp
   Value create_event_source_mapping(const RequestContext&, const Value&);
@@ -116,6 +128,9 @@ class LambdaService : public Service {
   std::mutex mutex_;
   std::map<std::string, Function> functions_;  // by unqualified ARN
   std::map<std::string, EventSourceMapping> mappings_;  // by UUID
+  std::map<std::uint64_t, std::shared_ptr<AsyncEvent>> async_events_;  // by id
+  std::uint64_t next_event_id_ = 1;
+  std::chrono::seconds retry_delay_;
   std::int64_t reserved_total_ = 0;
   bool stopping_ = false;
   LambdaStore store_;

@@ -7,7 +7,10 @@ namespace {
 
 const std::vector<std::string_view> kMigrations = {
     R"(CREATE TABLE lambda_functions (arn TEXT PRIMARY KEY, document TEXT NOT NULL);
-       CREATE TABLE lambda_event_source_mappings (uuid TEXT PRIMARY KEY, configuration TEXT NOT NULL);)",
+       CREATE TABLE lambda_event_source_mappings (uuid TEXT PRIMARY KEY, configuration TEXT NOT NULL);
+       CREATE TABLE lambda_async_events (
+         id INTEGER PRIMARY KEY, invoked_arn TEXT NOT NULL, payload BLOB NOT NULL, request_id TEXT NOT NULL,
+         attempts INTEGER NOT NULL, first_ms INTEGER NOT NULL);)",
 };
 
 Value version_value(const FunctionVersion& v) {
@@ -128,10 +131,48 @@ void LambdaStore::remove_mapping(const std::string& uuid) {
   });
 }
 
+void LambdaStore::load_events(const std::function<void(AsyncEvent)>& on_event) {
+  db_.read([&](storage::Connection& c) {
+    auto& s = c.prepared("SELECT id, invoked_arn, payload, request_id, attempts, first_ms FROM lambda_async_events ORDER BY id");
+    while (s.step()) {
+      AsyncEvent e;
+      e.id = static_cast<std::uint64_t>(s.column_int(0));
+      e.invoked_arn = s.column_text(1);
+      e.payload = s.column_text(2);
+      e.request_id = s.column_text(3);
+      e.attempts = s.column_int(4);
+      e.first_ms = s.column_int(5);
+      on_event(std::move(e));
+    }
+  });
+}
+
+void LambdaStore::save_event(const AsyncEvent& e) {
+  db_.write([id = static_cast<std::int64_t>(e.id), arn = e.invoked_arn, payload = e.payload, request = e.request_id,
+             attempts = e.attempts, first = e.first_ms](storage::Connection& c) {
+    c.prepared("INSERT OR REPLACE INTO lambda_async_events (id, invoked_arn, payload, request_id, attempts, first_ms) "
+               "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, id)
+        .bind(2, arn)
+        .bind_blob(3, payload)
+        .bind(4, request)
+        .bind(5, attempts)
+        .bind(6, first)
+        .run();
+  });
+}
+
+void LambdaStore::remove_event(std::uint64_t id) {
+  db_.write([id = static_cast<std::int64_t>(id)](storage::Connection& c) {
+    c.prepared("DELETE FROM lambda_async_events WHERE id = ?").bind(1, id).run();
+  });
+}
+
 void LambdaStore::clear() {
   db_.write([](storage::Connection& c) {
     c.prepared("DELETE FROM lambda_functions").run();
     c.prepared("DELETE FROM lambda_event_source_mappings").run();
+    c.prepared("DELETE FROM lambda_async_events").run();
   });
 }
 

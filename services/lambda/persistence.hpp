@@ -19,6 +19,10 @@ class LambdaStore {
   void load_mappings(const std::function<void(const std::string& uuid, Value configuration)>& on_mapping);
   void save_mapping(const std::string& uuid, const Value& configuration);
   void remove_mapping(const std::string& uuid);
+  // Event invocations not yet done.
+  void load_events(const std::function<void(AsyncEvent)>& on_event);
+  void save_event(const AsyncEvent& event);
+  void remove_event(std::uint64_t id);
   void clear();
 
  private:
