@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -14,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "protocol/checksums.hpp"
+#include "protocol/json.hpp"
 #include "server/executors.hpp"
 #include "server/http_wire.hpp"
 #include "services/ids.hpp"
@@ -158,8 +161,9 @@ using Pool = LoadBalancerProxy::ConnectionPool;
 // forward it (or answer for the load balancer), write the answer, repeat.
 class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
  public:
-  HttpProxySession(tcp::socket socket, std::shared_ptr<elb::ListenerTraffic> traffic, std::shared_ptr<Pool> pool)
-      : client_(std::move(socket)), traffic_(std::move(traffic)), pool_(std::move(pool)) {}
+  HttpProxySession(tcp::socket socket, std::shared_ptr<elb::ListenerTraffic> traffic, std::shared_ptr<Pool> pool,
+                   std::shared_ptr<LoadBalancerProxy::ServiceLookup> services)
+      : client_(std::move(socket)), traffic_(std::move(traffic)), pool_(std::move(pool)), services_(std::move(services)) {}
 
   void start() {
     beast::error_code ec;
@@ -194,7 +198,90 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
     for (const auto& [name, value] : r.headers) incoming.headers.emplace_back(name, value);
     decision_ = routes_->route(incoming);
     if (decision_.status != 0) return answer(decision_, keep_alive_);
+    if (decision_.target->is_function()) return invoke_function();
     forward();
+  }
+
+  // A lambda target: the request as an ALB event, the function's answer as the response.
+  void invoke_function() {
+    Service* lambda = *services_ ? (*services_)("lambda") : nullptr;
+    if (!lambda) return answer(failure(502), keep_alive_);
+    const std::string& arn = decision_.target->host;
+    RequestContext ctx;
+    std::vector<std::string> parts;
+    for (std::size_t start = 0, i = 0; i < 5 && start <= arn.size(); ++i) {
+      auto colon = arn.find(':', start);
+      parts.push_back(arn.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+      start = colon == std::string::npos ? arn.size() + 1 : colon + 1;
+    }
+    if (parts.size() < 5) return answer(failure(502), keep_alive_);
+    ctx.region = parts[3];
+    ctx.account = parts[4];
+    ctx.access_key = parts[4];
+    ctx.request_id = ids::uuid();
+    Value input = Value(Object{{"FunctionName", Value(arn)},
+                               {"Payload", Value(checksums::base64_encode(json::write(alb_event())))}});
+    lambda->call("Invoke", ctx, std::move(input), [self = shared_from_this()](Outcome outcome) {
+      asio::post(self->client_.get_executor(), [self, outcome = std::move(outcome)] { self->function_answered(outcome); });
+    });
+  }
+
+  Value alb_event() const {
+    const HttpRequest& r = request_->request;
+    Value headers = Value::object();
+    for (const auto& [name, value] : r.headers) {
+      std::string lower = name;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+      headers.set(lower, value);
+    }
+    headers.set("x-forwarded-for", client_ip_);
+    headers.set("x-forwarded-proto", routes_->protocol == "HTTPS" ? "https" : "http");
+    headers.set("x-forwarded-port", std::to_string(routes_->port));
+    Value query = Value::object();
+    for (std::string_view q = r.query(); !q.empty();) {
+      auto end = q.find('&');
+      std::string_view pair = q.substr(0, end);
+      auto eq = pair.find('=');
+      if (!pair.empty()) query.set(pair.substr(0, eq), eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+      if (end == std::string_view::npos) break;
+      q.remove_prefix(end + 1);
+    }
+    bool text = !r.body.empty() && std::all_of(r.body.begin(), r.body.end(), [](unsigned char c) { return c >= 0x20 || c == '\n' || c == '\r' || c == '\t'; });
+    return Value(Object{{"requestContext", Value(Object{{"elb", Value(Object{{"targetGroupArn", Value(decision_.target_group_arn)}})}})},
+                        {"httpMethod", Value(r.method)},
+                        {"path", Value(std::string(r.path()))},
+                        {"queryStringParameters", std::move(query)},
+                        {"headers", std::move(headers)},
+                        {"body", Value(r.body.empty() || text ? r.body : checksums::base64_encode(r.body))},
+                        {"isBase64Encoded", Value(!r.body.empty() && !text)}});
+  }
+
+  // {"statusCode", "statusDescription", "headers", "body", "isBase64Encoded"} -> HTTP.
+  void function_answered(const Outcome& outcome) {
+    decision_ = {};
+    const Value* output = std::get_if<Value>(&outcome);
+    const Value* error = output ? output->find("FunctionError") : nullptr;
+    if (!output || (error && error->is_string())) return answer(failure(502), keep_alive_);
+    Value result;
+    try {
+      result = json::parse(checksums::base64_decode(output->find("Payload")->as_string()).value_or(""));
+    } catch (const std::exception&) {
+      return answer(failure(502), keep_alive_);
+    }
+    const Value* status = result.find("statusCode");
+    if (!result.is_object() || !status || !status->is_int()) return answer(failure(502), keep_alive_);
+    HttpResponse response;
+    response.status = static_cast<int>(status->as_int());
+    if (const Value* headers = result.find("headers"); headers && headers->is_object())
+      for (const auto& [name, value] : headers->as_object())
+        if (value.is_string()) response.set_header(name, value.as_string());
+    const Value* body = result.find("body");
+    const Value* base64 = result.find("isBase64Encoded");
+    if (body && body->is_string())
+      response.body = base64 && base64->is_bool() && base64->as_bool() ? checksums::base64_decode(body->as_string()).value_or("")
+                                                                          : body->as_string();
+    serialize(response, version_, keep_alive_, out_);
+    write_client(keep_alive_);
   }
 
   // The request as the target receives it, with the X-Forwarded-* headers an ALB adds.
@@ -330,6 +417,7 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
   beast::tcp_stream client_;
   std::shared_ptr<elb::ListenerTraffic> traffic_;
   std::shared_ptr<Pool> pool_;
+  std::shared_ptr<LoadBalancerProxy::ServiceLookup> services_;
   std::string client_ip_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> request_;
@@ -398,9 +486,9 @@ class TcpRelaySession : public std::enable_shared_from_this<TcpRelaySession> {
 
 struct LoadBalancerProxy::Acceptor : std::enable_shared_from_this<LoadBalancerProxy::Acceptor> {
   Acceptor(asio::io_context& io, int threads, std::string protocol, std::shared_ptr<elb::ListenerTraffic> traffic,
-           std::shared_ptr<Pool> pool)
+           std::shared_ptr<Pool> pool, std::shared_ptr<ServiceLookup> services)
       : io(io), threads(threads), acceptor(connection_executor(io, threads)), protocol(std::move(protocol)),
-        traffic(std::move(traffic)), pool(std::move(pool)) {}
+        traffic(std::move(traffic)), pool(std::move(pool)), services(std::move(services)) {}
 
   void accept() {
     acceptor.async_accept(connection_executor(io, threads), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
@@ -410,7 +498,7 @@ struct LoadBalancerProxy::Acceptor : std::enable_shared_from_this<LoadBalancerPr
         if (self->protocol == "TCP") {
           std::make_shared<TcpRelaySession>(std::move(socket), self->traffic)->start();
         } else {
-          std::make_shared<HttpProxySession>(std::move(socket), self->traffic, self->pool)->start();
+          std::make_shared<HttpProxySession>(std::move(socket), self->traffic, self->pool, self->services)->start();
         }
       }
       self->accept();
@@ -423,6 +511,7 @@ struct LoadBalancerProxy::Acceptor : std::enable_shared_from_this<LoadBalancerPr
   std::string protocol;
   std::shared_ptr<elb::ListenerTraffic> traffic;
   std::shared_ptr<Pool> pool;
+  std::shared_ptr<ServiceLookup> services;
 };
 
 LoadBalancerProxy::LoadBalancerProxy(asio::io_context& io, std::string host, int threads)
@@ -438,7 +527,7 @@ LoadBalancerProxy::~LoadBalancerProxy() {
 
 std::string LoadBalancerProxy::open(const std::string& listener_arn, int port, const std::string& protocol,
                                     std::shared_ptr<elb::ListenerTraffic> traffic) {
-  auto a = std::make_shared<Acceptor>(io_, threads_, protocol, std::move(traffic), pool_);
+  auto a = std::make_shared<Acceptor>(io_, threads_, protocol, std::move(traffic), pool_, services_);
   beast::error_code ec;
   tcp::endpoint endpoint(asio::ip::make_address(host_, ec), static_cast<unsigned short>(port));
   if (!ec) a->acceptor.open(endpoint.protocol(), ec);

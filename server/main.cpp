@@ -89,6 +89,7 @@ int run(const stratus::Config& config) {
   stratus::RuntimeApiServer runtime_api(io);
   auto endpoint = std::make_shared<std::string>();
   stratus::Router router(config, stratus::protocol::ModelRegistry::builtin(), *db);
+  load_balancer_proxy.set_services([&router](std::string_view name) { return router.service(name); });
   router.add_service(std::make_unique<stratus::sqs::SqsService>(*db, scheduler));
   router.add_service(std::make_unique<stratus::sns::SnsService>(
       *db, scheduler, http_client, [&router](std::string_view name) { return router.service(name); },

@@ -10,9 +10,11 @@
 namespace stratus::elb {
 namespace {
 
-// An instance target is this machine's port; an ip target is its address.
+// An instance target is this machine's port; an ip target is its address; a lambda
+// target is its function's ARN.
 std::string address_of(const TargetGroup& group, const TargetKey& key) {
-  return group.text("TargetType") == "ip" ? key.id : "127.0.0.1";
+  std::string type = group.text("TargetType");
+  return type == "ip" || type == "lambda" ? key.id : "127.0.0.1";
 }
 
 void sync_pool(TargetGroup& group) {

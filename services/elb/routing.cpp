@@ -119,6 +119,7 @@ Decision forward(const Action& action, const IncomingRequest& request) {
   Stickiness sticky = chosen->pool->stickiness();
   std::string sticky_key = sticky.enabled ? unhex(cookie(request.header("Cookie"), kStickinessCookie)) : std::string();
   d.target = chosen->pool->pick(sticky_key);
+  d.target_group_arn = chosen->target_group_arn;
   if (!d.target) {
     d.status = 503;
     return d;

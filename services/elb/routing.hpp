@@ -19,8 +19,9 @@ namespace stratus::elb {
 struct Endpoint {
   Endpoint(std::string key, std::string host, int port) : key(std::move(key)), host(std::move(host)), port(port) {}
   const std::string key;  // "<id>:<port>": names the target in a stickiness cookie
-  const std::string host;
+  const std::string host;  // an address, or a Lambda function's ARN (port 0)
   const int port;
+  bool is_function() const { return port == 0; }
   std::atomic<bool> healthy{false};
   std::atomic<bool> draining{false};
   std::atomic<int> in_flight{0};
@@ -113,8 +114,9 @@ struct Decision {
   // Set when the load balancer answers itself (fixed response, redirect, no target).
   int status = 0;
   std::string content_type, body, location;
-  // Otherwise the request goes to this target...
+  // Otherwise the request goes to this target (of this target group)...
   TargetLease target;
+  std::string target_group_arn;
   // ...and these Set-Cookie values go back with its answer (stickiness).
   std::vector<std::string> set_cookies;
 };

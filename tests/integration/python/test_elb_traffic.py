@@ -599,5 +599,64 @@ class NetworkTest(TrafficTestCase):
             self.wait_healthy(self.tg, self.backend_names)
 
 
+# -- lambda targets ------------------------------------------------------------------------
+
+LAMBDA_TARGET_CODE = """
+import base64, json
+def handler(event, context):
+    body = base64.b64decode(event["body"]).decode() if event["isBase64Encoded"] else event["body"]
+    return {"statusCode": 201, "statusDescription": "201 Created",
+            "headers": {"Content-Type": "application/json", "X-Handled-By": "lambda"},
+            "body": json.dumps({"method": event["httpMethod"], "path": event["path"],
+                                "query": event["queryStringParameters"], "body": body,
+                                "targetGroupArn": event["requestContext"]["elb"]["targetGroupArn"],
+                                "forwardedFor": event["headers"].get("x-forwarded-for")}),
+            "isBase64Encoded": False}
+"""
+
+
+class LambdaTargetTest(TrafficTestCase):
+    """An ALB whose target group's one target is a Lambda function: requests become
+    ALB events, the function's answer becomes the response."""
+
+    backend_names = ()
+
+    @classmethod
+    def build(cls):
+        import io
+        import zipfile
+        package = io.BytesIO()
+        with zipfile.ZipFile(package, "w") as z:
+            z.writestr("app.py", LAMBDA_TARGET_CODE)
+        lam = cls.server.client("lambda")
+        cls.function_arn = lam.create_function(
+            FunctionName=e.unique("albfn"), Runtime="python3.12", Role="arn:aws:iam::000000000000:role/alb",
+            Handler="app.handler", Code={"ZipFile": package.getvalue()})["FunctionArn"]
+        lb = cls.create_lb()
+        cls.tg = cls.create_tg(TargetType="lambda")["TargetGroupArn"]
+        cls.elb.register_targets(TargetGroupArn=cls.tg, Targets=[{"Id": cls.function_arn}])
+        cls.port = e.free_port()
+        cls.create_listener(lb["LoadBalancerArn"], e.forward(cls.tg), port=cls.port)
+        cls.wait_listening(cls.port)
+
+    def test_lambda_target_health_is_unavailable_without_health_checks(self):
+        [d] = e.describe_health(self.elb, self.tg)
+        self.assertEqual(d["Target"], {"Id": self.function_arn})
+        self.assertEqual(d["TargetHealth"]["State"], "unavailable")
+        self.assertEqual(d["TargetHealth"]["Reason"], "Target.HealthCheckDisabled")
+
+    def test_request_becomes_an_alb_event_and_the_answer_a_response(self):
+        resp = self.get("/orders?id=7", method="POST", body=b'{"x": 1}', timeout=30)
+        self.assertEqual(resp.status, 201, resp)
+        self.assertEqual(resp.headers["X-Handled-By"], "lambda")
+        doc = resp.json()
+        self.assertEqual(doc["method"], "POST")
+        self.assertEqual(doc["path"], "/orders")
+        self.assertEqual(doc["query"], {"id": "7"})
+        self.assertEqual(doc["body"], '{"x": 1}')
+        self.assertEqual(doc["targetGroupArn"], self.tg)
+        self.assertEqual(doc["forwardedFor"], "127.0.0.1")
+
+
 if __name__ == "__main__":
     unittest.main()
