@@ -7,9 +7,10 @@ workload, runs wrk with the Lua scripts in bench/wrk/, stops the server, and
 prints a table, the ratios Stratus / rival, and the targets from the issue.
 Results go to bench-results/latest.json (or bench-results/memory.json for
 --memory, bench-results/elb.json for --elb: GET / straight to a node:http target
-versus through a Stratus ELBv2 listener). Every server, target and wrk process it
-starts is written to --pidfile so that scripts/bench's EXIT trap can kill them even
-if this process dies.
+versus through a Stratus ELBv2 listener, bench-results/lambda.json for --lambda: warm
+Invoke, cold start and SQS -> Lambda through an event source mapping). Every server,
+target, wrk process and Lambda environment it starts is written to --pidfile so that
+scripts/bench's EXIT trap can kill them even if this process dies.
 """
 import argparse
 import datetime
@@ -29,9 +30,18 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH_DIR)
 WRK_DIR = os.path.join(BENCH_DIR, "wrk")
 
-AUTH = ("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/sqs/aws4_request, "
-        "SignedHeaders=host;x-amz-date, "
-        "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7")
+AMZ_DATE = "20261127T120000Z"
+
+
+def auth_for(service):
+    """A SigV4-looking Authorization header whose credential scope names `service`
+    (servers run without signature checking by default)."""
+    return ("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/"
+            f"{service}/aws4_request, SignedHeaders=host;x-amz-date, "
+            "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7")
+
+
+AUTH = auth_for("sqs")
 
 MiB = 1024 * 1024
 
@@ -82,6 +92,11 @@ TARGETS = [
     # scripts/bench --elb: "elb_min" = figure at least value, "elb_max" = below value
     ("ELB rps listener/direct", "elb_min", ">= 0.5x", "rps_ratio", 0.5),
     ("ELB added p50", "elb_max", "< 0.5 ms", "added_p50_ms", 0.5),
+    # scripts/bench --lambda (one caller, echo handler): "lambda_all" = yes/no
+    ("Lambda warm p50 overhead", "lambda_max", "< 1 ms", "warm_overhead_p50_ms", 1.0),
+    ("Lambda warm p50 (no-op)", "lambda_max", "< 2 ms", "warm_p50_ms", 2.0),
+    ("Lambda cold start", "lambda_max", "< 150 ms", "cold_start_ms", 150.0),
+    ("SQS->Lambda: all invoked", "lambda_all", "all", "sqs_all_invoked", None),
 ]
 
 
@@ -142,23 +157,32 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_mib(pid, field="VmRSS"):
-    """RSS of pid plus its descendants (moto/fauxqs run as one process anyway)."""
-    total = 0
-    pids = [pid]
-    seen = set()
+def descendants(pid):
+    """pid and every process below it (children of its main thread, recursively)."""
+    out, pids = [], [pid]
     while pids:
         p = pids.pop()
-        if p in seen:
+        if p in out:
             continue
-        seen.add(p)
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                pids.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            pass
+    return out
+
+
+def rss_mib(pid, field="VmRSS", children=True):
+    """RSS of pid plus its descendants (moto/fauxqs run as one process anyway; Stratus's
+    Lambda environments are its children: children=False leaves them out)."""
+    total = 0
+    for p in descendants(pid) if children else [pid]:
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
                     if line.startswith(field + ":"):
                         total += int(line.split()[1]) * 1024
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                pids.extend(int(c) for c in f.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             pass
     return round(total / MiB, 1) if total else None
@@ -224,8 +248,8 @@ class Server:
         self.idle_rss_mib = rss_mib(self.proc.pid)
         return self.idle_rss_mib
 
-    def rss(self, field="VmRSS"):
-        return rss_mib(self.proc.pid, field)
+    def rss(self, field="VmRSS", children=True):
+        return rss_mib(self.proc.pid, field, children)
 
     def stop(self):
         stop_process(self.proc)
@@ -282,21 +306,27 @@ def availability(name, stratus_bin):
 
 # ---------------------------------------------------------------- SQS calls
 
-def sqs_json(port, operation, payload, timeout=30):
+def http_call(port, method, path, body=None, headers=None, timeout=30):
+    """One request on a fresh loopback connection: (status, body bytes, headers with
+    lower-case names)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        body = json.dumps(payload)
-        conn.request("POST", "/", body=body, headers={
-            "Content-Type": "application/x-amz-json-1.0",
-            "X-Amz-Target": f"AmazonSQS.{operation}",
-            "X-Amz-Date": "20261127T120000Z",
-            "Authorization": AUTH,
-        })
+        conn.request(method, path, body=body, headers=headers or {})
         resp = conn.getresponse()
         data = resp.read()
-        return resp.status, data
+        return resp.status, data, {k.lower(): v for k, v in resp.getheaders()}
     finally:
         conn.close()
+
+
+def sqs_json(port, operation, payload, timeout=30):
+    status, data, _ = http_call(port, "POST", "/", json.dumps(payload), {
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": f"AmazonSQS.{operation}",
+        "X-Amz-Date": AMZ_DATE,
+        "Authorization": AUTH,
+    }, timeout)
+    return status, data
 
 
 def create_queue(port, name):
@@ -304,6 +334,14 @@ def create_queue(port, name):
     if status != 200:
         raise RuntimeError(f"CreateQueue {name}: HTTP {status}: {data[:300]!r}")
     return json.loads(data)["QueueUrl"]
+
+
+def queue_arn(port, queue_url):
+    status, data = sqs_json(port, "GetQueueAttributes",
+                            {"QueueUrl": queue_url, "AttributeNames": ["QueueArn"]})
+    if status != 200:
+        raise RuntimeError(f"GetQueueAttributes QueueArn: HTTP {status}: {data[:300]!r}")
+    return json.loads(data)["Attributes"]["QueueArn"]
 
 
 def queue_leftovers(port, queue_url):
@@ -323,16 +361,11 @@ def query_call(port, service, version, params, timeout=30):
     """One awsQuery POST (form in, XML out), signed-looking for `service` (the SigV4
     credential scope names it). Returns (HTTP status, body text)."""
     from urllib.parse import urlencode
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("POST", "/", body=urlencode(dict(params, Version=version)), headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Amz-Date": "20261127T120000Z",
-            "Authorization": AUTH.replace("/sqs/", f"/{service}/")})
-        resp = conn.getresponse()
-        return resp.status, resp.read().decode(errors="replace")
-    finally:
-        conn.close()
+    status, data, _ = http_call(port, "POST", "/", urlencode(dict(params, Version=version)), {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Amz-Date": AMZ_DATE,
+        "Authorization": auth_for(service)}, timeout)
+    return status, data.decode(errors="replace")
 
 
 def sns_query(port, params, timeout=30):
@@ -352,9 +385,7 @@ def setup_fanout(port, key, subscribers):
     urls = []
     for i in range(subscribers):
         url = create_queue(port, f"bench-{key.replace('_', '-')}-{i}")
-        status, data = sqs_json(port, "GetQueueAttributes",
-                                {"QueueUrl": url, "AttributeNames": ["QueueArn"]})
-        arn = json.loads(data)["Attributes"]["QueueArn"]
+        arn = queue_arn(port, url)
         status, text = sns_query(port, {"Action": "Subscribe", "TopicArn": topic,
                                         "Protocol": "sqs", "Endpoint": arn})
         if status != 200:
@@ -387,21 +418,11 @@ def preflight(port, protocol, queue_url):
         status, data = sqs_json(port, "SendMessage",
                                 {"QueueUrl": queue_url, "MessageBody": body})
     else:
-        from urllib.parse import urlencode
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            conn.request("POST", "/", body=urlencode({
-                "Action": "SendMessage", "Version": "2012-11-05",
-                "QueueUrl": queue_url, "MessageBody": body}), headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Amz-Date": "20261127T120000Z", "Authorization": AUTH})
-            resp = conn.getresponse()
-            status, data = resp.status, resp.read()
-        finally:
-            conn.close()
+        status, data = query_call(port, "sqs", "2012-11-05", {
+            "Action": "SendMessage", "QueueUrl": queue_url, "MessageBody": body})
     if status == 200:
         return None
-    text = data.decode(errors="replace")
+    text = data.decode(errors="replace") if isinstance(data, bytes) else data
     code = ""
     for marker in ("<Code>", '"__type":"', '"__type": "'):
         if marker in text:
@@ -413,11 +434,17 @@ def preflight(port, protocol, queue_url):
 
 # ---------------------------------------------------------------- wrk
 
-def run_wrk(port, script, queue_url, duration, tmp, label):
-    env = dict(os.environ, BENCH_LUA_DIR=WRK_DIR, BENCH_MSG_SIZE=str(MSG_SIZE))
+def run_wrk(port, script, queue_url, duration, tmp, label, connections=None, threads=None,
+            env=None):
+    """wrk with a bench/wrk script; its BENCH_RESULT line as a dict. connections and
+    threads default to BENCH_CONNECTIONS and BENCH_THREADS (threads at most connections);
+    env: more variables for the script."""
+    connections = connections or CONNECTIONS
+    threads = min(threads or THREADS, connections)
+    env = dict(os.environ, BENCH_LUA_DIR=WRK_DIR, BENCH_MSG_SIZE=str(MSG_SIZE), **(env or {}))
     if queue_url is not None:
         env["BENCH_QUEUE_URL"] = queue_url
-    argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "5s",
+    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
             "-s", os.path.join(WRK_DIR, script), f"http://127.0.0.1:{port}/"]
     out_path = os.path.join(tmp, f"wrk-{label}.out")
     with open(out_path, "wb") as out:
@@ -448,11 +475,8 @@ def bench_publish(port, key, label, subscribers, tmp, name, log):
     if reason is not None:
         log(f"  {name} {label}: n/a ({reason})")
         return {"na": reason}
-    os.environ["BENCH_TOPIC_ARN"] = topic
-    try:
-        r = run_wrk(port, "publish.lua", topic, DURATION, tmp, f"{name}-{key}")
-    finally:
-        os.environ.pop("BENCH_TOPIC_ARN", None)
+    r = run_wrk(port, "publish.lua", topic, DURATION, tmp, f"{name}-{key}",
+                env={"BENCH_TOPIC_ARN": topic})
     r["rate"] = r["ok_rps"]
     bad = r["non2xx"] + r["timeouts"] + r["connect_errors"] + r["read_errors"]
     r["error_ratio"] = round(bad / r["requests"], 4) if r["requests"] else 1.0
@@ -564,12 +588,36 @@ def median_rounds(runs):
 
 # ---------------------------------------------------------------- memory mode
 
+def start_loader(port, phase, queue_url, count, threads, window=0):
+    """bench/memory_load.py (SendMessageBatch x10 / ReceiveMessage + DeleteMessageBatch)
+    in the background, in its own process group; finish_loader collects it."""
+    argv = [sys.executable, os.path.join(BENCH_DIR, "memory_load.py"), phase,
+            "--port", str(port), "--queue-url", queue_url, "--count", str(count),
+            "--threads", str(threads), "--size", str(MSG_SIZE), "--window", str(window)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    PIDS.add(proc.pid)
+    return proc
+
+
+def finish_loader(proc, phase, timeout, timeout_var):
+    """Waits for a start_loader process; its JSON stats line."""
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"loader {phase} still running after {timeout} s ({timeout_var})")
+    finally:
+        stop_process(proc, grace=1.0)
+    if proc.returncode != 0:
+        raise RuntimeError(f"loader {phase} failed:\n{stdout}{stderr}")
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
 def memory_mode(targets, stratus_bin, tmp, log):
     n = env_int("BENCH_MEMORY_MESSAGES", 1_000_000)
     loader_threads = env_int("BENCH_LOADER_THREADS", 4)
     timeout = env_int("BENCH_MEMORY_TIMEOUT", 1800)  # seconds per phase
     window = env_int("BENCH_FLOW_WINDOW", 10_000)  # flow: most messages queued at once
-    loader = os.path.join(BENCH_DIR, "memory_load.py")
     out = {}
     for name in targets:
         why = availability(name, stratus_bin)
@@ -592,23 +640,9 @@ def memory_mode(targets, stratus_bin, tmp, log):
             for phase, queue in (("flow", "bench-flow"), ("send", "bench-backlog"),
                                  ("drain", "bench-backlog")):
                 url = create_queue(port, queue)
-                argv = [sys.executable, loader, phase, "--port", str(port), "--queue-url", url,
-                        "--count", str(n), "--threads", str(loader_threads),
-                        "--size", str(MSG_SIZE), "--window", str(window if phase == "flow" else 0)]
-                proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        stdin=subprocess.DEVNULL, text=True,
-                                        start_new_session=True)
-                PIDS.add(proc.pid)
-                try:
-                    stdout, stderr = proc.communicate(timeout=timeout)
-                except subprocess.TimeoutExpired:
-                    raise RuntimeError(f"loader {phase} still running after {timeout} s "
-                                       "(BENCH_MEMORY_TIMEOUT)")
-                finally:
-                    stop_process(proc, grace=1.0)
-                if proc.returncode != 0:
-                    raise RuntimeError(f"loader {phase} failed:\n{stdout}{stderr}")
-                stats = json.loads(stdout.strip().splitlines()[-1])
+                proc = start_loader(port, phase, url, n, loader_threads,
+                                    window if phase == "flow" else 0)
+                stats = finish_loader(proc, phase, timeout, "BENCH_MEMORY_TIMEOUT")
                 r[phase] = stats
                 r[f"rss_after_{phase}_mib"] = srv.rss()
                 r[f"peak_rss_after_{phase}_mib"] = srv.rss("VmHWM")
@@ -723,12 +757,7 @@ def setup_elb(port, target_port, listener_port, log):
 
 def target_stats(port):
     """Requests and connections the node target has seen (bench/elb_target.mjs)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", "/__bench/stats")
-        return json.loads(conn.getresponse().read())
-    finally:
-        conn.close()
+    return json.loads(http_call(port, "GET", "/__bench/stats", timeout=10)[1])
 
 
 def median_cell(cells):
@@ -854,6 +883,522 @@ def print_elb(elb):
           f"p99 {elb['added_p99_ms']:+.3f} ms")
 
 
+# ---------------------------------------------------------------- Lambda mode
+#
+# Stratus only: moto runs Lambda functions in Docker containers (and its "simple"
+# backend runs no code at all), and fauxqs has no Lambda. The issue's context figures
+# (AWS, LocalStack) are quoted, never measured here.
+
+LAMBDA_API = "/2015-03-31"
+LAMBDA_ROLE = "arn:aws:iam::000000000000:role/bench"
+LAMBDA_RUNTIME = "python3.12"
+# The handlers, each app.py in a zip built in memory.
+LAMBDA_ECHO = "def handler(event, context):\n    return event\n"
+# Prints how many records its batch had, so that every message can be counted in the
+# function's log; returns None (the whole batch succeeded: the poller deletes it).
+LAMBDA_SQS = ('def handler(event, context):\n'
+              '    print("RECORDS %d" % len(event["Records"]))\n')
+# What the runtime client imports before it asks for work (python_runtime.py): a
+# python3 doing just that is the floor under a cold start on this machine.
+PYTHON_RUNTIME_IMPORTS = "import http.client, importlib, json, os, sys, time, traceback"
+# Quoted by the issue as context, not measured here.
+LAMBDA_CONTEXT = ("not measured here, quoted by the issue: AWS's own warm invoke overhead "
+                  "is a few ms; LocalStack reports 10 ms warm and 600 ms cold for an echo "
+                  "Python function in Docker")
+
+
+def lambda_call(port, method, path, payload=None, timeout=30):
+    """One restJson1 Lambda call: (status, body bytes, headers)."""
+    body = None if payload is None else json.dumps(payload)
+    return http_call(port, method, LAMBDA_API + path, body, {
+        "Content-Type": "application/json", "X-Amz-Date": AMZ_DATE,
+        "Authorization": auth_for("lambda")}, timeout)
+
+
+def lambda_ok(port, method, path, payload=None, what=None):
+    """A Lambda call that must succeed: its JSON answer, else RuntimeError."""
+    status, data, _ = lambda_call(port, method, path, payload)
+    if not 200 <= status < 300:
+        raise RuntimeError(f"{what or method + ' ' + path}: HTTP {status}: "
+                           f"{data[:300].decode(errors='replace')}")
+    return json.loads(data) if data.strip() else {}
+
+
+def zip_base64(source):
+    """A deployment package with app.py, base64 (as CreateFunction's Code.ZipFile)."""
+    import base64
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("app.py", source)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def wait_function_ready(port, name, timeout=30.0):
+    """Polls GetFunctionConfiguration until State Active and the last update done."""
+    deadline = time.monotonic() + timeout
+    while True:
+        c = lambda_ok(port, "GET", f"/functions/{name}/configuration")
+        if c.get("State") == "Active" and c.get("LastUpdateStatus") == "Successful":
+            return c
+        if c.get("State") == "Failed" or c.get("LastUpdateStatus") == "Failed":
+            raise RuntimeError(f"function {name}: {c.get('StateReason') or c.get('LastUpdateStatusReason')}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"function {name} not ready after {timeout:.0f} s "
+                               f"(State {c.get('State')}, LastUpdateStatus {c.get('LastUpdateStatus')})")
+        time.sleep(0.01)
+
+
+def create_function(port, name, source):
+    lambda_ok(port, "POST", "/functions", {
+        "FunctionName": name, "Runtime": LAMBDA_RUNTIME, "Role": LAMBDA_ROLE,
+        "Handler": "app.handler", "Code": {"ZipFile": zip_base64(source)}},
+        f"CreateFunction {name}")
+    return wait_function_ready(port, name)
+
+
+def echo_event():
+    return {"bench": "x" * MSG_SIZE}
+
+
+def timed_invoke(port, name, event):
+    """One RequestResponse Invoke of an echo function on a fresh connection; its
+    milliseconds, or RuntimeError unless it answered 200 with the event echoed."""
+    body = json.dumps(event)
+    t0 = time.perf_counter()
+    status, data, headers = lambda_call(port, "POST", f"/functions/{name}/invocations", event)
+    ms = (time.perf_counter() - t0) * 1000
+    if status != 200 or "x-amz-function-error" in headers:
+        raise RuntimeError(f"Invoke {name}: HTTP {status} "
+                           f"{headers.get('x-amz-function-error', '')}: "
+                           f"{data[:300].decode(errors='replace')}")
+    if json.loads(data) != json.loads(body):
+        raise RuntimeError(f"Invoke {name}: the echo answered {data[:200]!r}")
+    return ms
+
+
+def function_logs(port, name):
+    """Every log line the function's environments wrote (Stratus's
+    /_stratus/lambda/logs/<function>; 404 until an environment has started)."""
+    status, data, _ = http_call(port, "GET", f"/_stratus/lambda/logs/{name}", timeout=60)
+    if status == 404:
+        return ""
+    if status != 200:
+        raise RuntimeError(f"GET /_stratus/lambda/logs/{name}: HTTP {status}")
+    return data.decode(errors="replace")
+
+
+def report_durations(text):
+    """{request id: Duration ms} of the REPORT lines in a function's log."""
+    import re
+    return {m.group(1): float(m.group(2)) for m in
+            re.finditer(r"REPORT RequestId: (\S+)\tDuration: ([0-9.]+) ms", text)}
+
+
+def environments(srv, function=None):
+    """Execution environments running: processes below the Stratus process (of one
+    function: those whose AWS_LAMBDA_FUNCTION_NAME is its name)."""
+    count = 0
+    for pid in descendants(srv.proc.pid)[1:]:
+        if function is None:
+            count += 1
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                count += f"AWS_LAMBDA_FUNCTION_NAME={function}".encode() in f.read().split(b"\0")
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            pass
+    return count
+
+
+def track_environments(srv, groups):
+    """Stratus starts each environment in a process group of its own: list them in the
+    pidfile too (scripts/bench's trap), so that none outlives an interrupted run."""
+    for pid in descendants(srv.proc.pid)[1:]:
+        try:
+            pgid = os.getpgid(pid)
+        except ProcessLookupError:
+            continue
+        if pgid != srv.proc.pid and pgid not in groups:
+            groups.add(pgid)
+            PIDS.add(pgid)
+
+
+def end_environments(groups):
+    """After Stratus stopped: SIGKILL any environment group it left behind."""
+    for pgid in groups:
+        try:
+            with open(f"/proc/{pgid}/cmdline", "rb") as f:
+                ours = b"python_runtime" in f.read()
+            if ours:
+                os.killpg(pgid, signal.SIGKILL)
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            pass
+        PIDS.remove(pgid)
+
+
+def percentile(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))] if v else None
+
+
+def functions_python(env):
+    """The python3 that Stratus's PATH gives its Python functions, and its version."""
+    exe = shutil.which("python3", path=env.get("PATH"))
+    version = subprocess.run([exe, "--version"], env=env, capture_output=True,
+                             text=True).stdout.strip() if exe else None
+    return {"python3": exe, "version": version}
+
+
+def python_floor_ms(exe, env):
+    """ms for that python3 to start and import what the runtime client imports: the
+    floor under a cold start on this machine, as loaded as it is right now."""
+    # Until it says it is ready (as the runtime client then asks for work), not until
+    # it exits: the interpreter's teardown is no part of a cold start.
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([exe, "-c", PYTHON_RUNTIME_IMPORTS + "; sys.stdout.write('.')"],
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+    ready = proc.stdout.read(1)
+    ms = (time.perf_counter() - t0) * 1000
+    proc.stdout.close()
+    if proc.wait(timeout=30) != 0 or ready != b".":
+        raise RuntimeError(f"{exe} -c '{PYTHON_RUNTIME_IMPORTS}' failed")
+    return ms
+
+
+def lambda_cold_starts(port, srv, python, log):
+    """The first Invoke after CreateFunction, then after each UpdateFunctionConfiguration
+    (a new environment variable retires the warm environments): START_RUNS of them; and
+    the Invoke right after each (warm) for comparison. Before each, python3's own start
+    (python_floor_ms), so that a loaded machine shows in both."""
+    name = "bench-cold"
+    create_function(port, name, LAMBDA_ECHO)
+    runs = []
+    for i in range(max(1, START_RUNS)):
+        if i:
+            lambda_ok(port, "PUT", f"/functions/{name}/configuration",
+                      {"Environment": {"Variables": {"BENCH_RUN": str(i)}}},
+                      "UpdateFunctionConfiguration")
+            wait_function_ready(port, name)
+            # Let the retired environment exit, so that the cold one does not share
+            # the CPUs with it.
+            deadline = time.monotonic() + 5
+            while environments(srv, name) > 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.2)
+        floor = python_floor_ms(python["python3"], srv.env)
+        time.sleep(0.1)
+        cold = timed_invoke(port, name, echo_event())
+        warm = timed_invoke(port, name, echo_event())
+        runs.append({"cold_ms": round(cold, 2), "next_warm_ms": round(warm, 2),
+                     "python_floor_ms": round(floor, 2)})
+        log(f"  cold start {i + 1} of {max(1, START_RUNS)}: {cold:.1f} ms (the next Invoke: "
+            f"{warm:.2f} ms; python3 alone just before: {floor:.1f} ms)")
+    colds = [r["cold_ms"] for r in runs]
+    med = lambda key: round(statistics.median(r[key] for r in runs), 2)  # noqa: E731
+    return {"function": name, "runs": runs, "median_ms": round(statistics.median(colds), 1),
+            "min_ms": min(colds), "max_ms": max(colds),
+            "next_warm_median_ms": med("next_warm_ms"),
+            "python_floor_median_ms": med("python_floor_ms"),
+            "above_floor_median_ms": round(statistics.median(
+                r["cold_ms"] - r["python_floor_ms"] for r in runs), 1)}
+
+
+def lambda_warm_cell(port, name, connections, threads, tmp, label):
+    """wrk Invoke at `connections`; adds the handler's own time from the REPORT lines
+    of the invocations it made (Duration: Runtime API hand-over to the posted result)."""
+    before = set(report_durations(function_logs(port, name)))
+    r = run_wrk(port, "invoke.lua", None, DURATION, tmp, label, connections=connections,
+                threads=threads, env={"BENCH_FUNCTION": name})
+    after = report_durations(function_logs(port, name))
+    durations = [d for rid, d in after.items() if rid not in before]
+    r["rate"] = r["ok_rps"]
+    r["connections"] = connections
+    r["invocations_logged"] = len(durations)
+    r["report_p50_ms"] = round(statistics.median(durations), 3) if durations else None
+    r["report_p99_ms"] = percentile(durations, 99)
+    r["overhead_p50_ms"] = (round(r["p50_ms"] - r["report_p50_ms"], 3)
+                            if durations else None)
+    bad = (r["non2xx"] + r["timeouts"] + r["connect_errors"] + r["read_errors"]
+           + r["function_errors"] + r["wrong_payload"])
+    r["errors"] = bad
+    r["error_ratio"] = round(bad / r["requests"], 4) if r["requests"] else 1.0
+    ok = r["requests"] - r["non2xx"]
+    if len(durations) < ok:
+        r["warning"] = f"{len(durations)} REPORT lines for {ok} 2xx answers"
+    return r
+
+
+def wait_mapping(port, uuid, state, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        m = lambda_ok(port, "GET", f"/event-source-mappings/{uuid}")
+        if m.get("State") == state:
+            return m
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"event source mapping {uuid}: State {m.get('State')} "
+                               f"after {timeout:.0f} s, not {state}")
+        time.sleep(0.05)
+
+
+def lambda_sqs(port, srv, round_no, log):
+    """SQS -> Lambda through an event source mapping (BatchSize 10), both ways:
+    "flow": the mapping is enabled and BENCH_LAMBDA_MESSAGES messages are sent as fast
+    as bench/memory_load.py can (SendMessageBatch x10), timed from the first send until
+    the queue is empty; "backlog": they are all sent with the mapping disabled, then it
+    is enabled and the drain alone is timed. Counts the records the function saw."""
+    name = "bench-sqs"
+    if round_no == 1:
+        create_function(port, name, LAMBDA_SQS)
+        # The pollers' environments start here, not in the first measured flow.
+        sqs_through(port, srv, name, "bench-lambda-warmup", False, log, count=1000)
+    return {phase: sqs_through(port, srv, name, f"bench-lambda-{phase}-{round_no}",
+                               phase == "backlog", log)
+            for phase in ("flow", "backlog")}
+
+
+def sqs_through(port, srv, name, queue_name, backlog, log, count=None):
+    n = count or env_int("BENCH_LAMBDA_MESSAGES", 10_000)
+    timeout = env_int("BENCH_LAMBDA_TIMEOUT", 300)
+    loader_threads = env_int("BENCH_LOADER_THREADS", 4)
+    phase = "warm-up" if count else "backlog" if backlog else "flow"
+    url = create_queue(port, queue_name)
+    uuid = lambda_ok(port, "POST", "/event-source-mappings", {
+        "EventSourceArn": queue_arn(port, url), "FunctionName": name, "BatchSize": 10,
+        "Enabled": not backlog}, "CreateEventSourceMapping")["UUID"]
+    wait_mapping(port, uuid, "Disabled" if backlog else "Enabled")
+    text = function_logs(port, name)
+    records_before = sum(int(x) for x in _records(text))
+    reports_before = len(report_durations(text))
+
+    t0 = time.perf_counter()
+    proc = start_loader(port, "send", url, n, loader_threads)
+    stats, sent_at = None, None
+    r = {"messages": n}
+    if backlog:
+        stats = finish_loader(proc, "send", timeout, "BENCH_LAMBDA_TIMEOUT")
+        sent_at = time.perf_counter() - t0
+        queued = queue_leftovers(port, url).get("left_visible")
+        if queued != stats["messages"]:
+            r["warning"] = f"{queued} messages queued of {stats['messages']} sent"
+        t0 = time.perf_counter()  # the drain's clock starts as the mapping is enabled
+        lambda_ok(port, "PUT", f"/event-source-mappings/{uuid}", {"Enabled": True},
+                  "UpdateEventSourceMapping")
+    backlog_peak = 0
+    while True:
+        if stats is None and proc.poll() is not None:
+            stats = finish_loader(proc, "send", 10, "BENCH_LAMBDA_TIMEOUT")
+            sent_at = time.perf_counter() - t0
+        left = queue_leftovers(port, url)
+        waiting = left.get("left_visible", 0) + left.get("left_not_visible", 0)
+        backlog_peak = max(backlog_peak, waiting)
+        if stats is not None and left and waiting == 0:
+            break
+        if time.perf_counter() - t0 > timeout:
+            if stats is None:
+                stop_process(proc, grace=1.0)
+            raise RuntimeError(f"SQS -> Lambda {phase}: queue not drained after {timeout} s "
+                               f"(BENCH_LAMBDA_TIMEOUT): {left}")
+        time.sleep(0.05)
+    drained = time.perf_counter() - t0
+    lambda_ok(port, "DELETE", f"/event-source-mappings/{uuid}", None, "DeleteEventSourceMapping")
+    # The handler printed before its batch was deleted: its lines are in the log.
+    text = function_logs(port, name)
+    records = sum(int(x) for x in _records(text)) - records_before
+    invocations = len(report_durations(text)) - reports_before
+    sent = stats["messages"]
+    r.update({
+        "sent": sent, "send_errors": stats["errors"], "send_seconds": round(sent_at, 3),
+        "send_rate": round(sent / sent_at, 1) if sent_at else None,
+        "drained_seconds": round(drained, 3),
+        "rate": round(sent / drained, 1) if drained else None,
+        "backlog_peak": backlog_peak, "invocations": invocations, "records_seen": records,
+        "mean_batch": round(records / invocations, 2) if invocations else None,
+        "environments": environments(srv, name),
+        "all_invoked": records >= sent and sent == n})
+    if not backlog:
+        # Near 0: the function kept up and the rate is the sender's.
+        r["empty_after_last_send_s"] = round(drained - sent_at, 3)
+    if records > sent:
+        r["warning"] = f"{records - sent} records seen twice (redelivered)"
+    if backlog:
+        how = f"{sent:,} queued ({sent_at:.2f} s), then drained in {drained:.2f} s"
+    else:
+        how = (f"{sent:,} in {drained:.2f} s from the first send (sending took "
+               f"{sent_at:.2f} s; backlog peak {backlog_peak:,})")
+    log(f"  SQS -> Lambda {phase}: {how} = {r['rate']:,.0f} msg/s; {invocations:,} "
+        f"invocations, {records:,} records seen, {r['environments']} environments"
+        + (f"  WARNING: {r['warning']}" if "warning" in r else ""))
+    return r
+
+
+def _records(text):
+    import re
+    return re.findall(r"(?m)^RECORDS (\d+)\s*$", text)
+
+
+def docker_daemon():
+    """Whether a Docker daemon answers (moto's Lambda needs one)."""
+    if not shutil.which("docker"):
+        return "no docker client"
+    try:
+        r = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"],
+                           capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "docker info failed"
+    return None if r.returncode == 0 and r.stdout.strip() else "no Docker daemon reachable"
+
+
+def lambda_mode(stratus_bin, tmp, log):
+    why = availability("stratus", stratus_bin)
+    if not why and not shutil.which("python3"):
+        why = "python3 not on PATH (Stratus runs python functions with it)"
+    no_docker = docker_daemon()
+    moto_note = ("moto not measured: its Lambda runs every function in a Docker container "
+                 f"({no_docker or 'a daemon answers, but this bench does not drive it'}); "
+                 "its simple backend runs no code")
+    if why:
+        log(f"lambda: skipped: {why}")
+        return {"available": False, "reason": why, "moto": moto_note}
+    out = {"available": True, "rounds": ROUNDS, "runtime": LAMBDA_RUNTIME, "moto": moto_note,
+           "context": LAMBDA_CONTEXT}
+    srv = make_server("stratus", free_port(), tmp, stratus_bin)
+    groups = set()
+    try:
+        out["python"] = functions_python(srv.env)
+        if not out["python"]["python3"]:
+            raise RuntimeError("python3 is not on Stratus's PATH")
+        log(f"  python3 for functions: {out['python']['python3']} ({out['python']['version']})")
+        srv.start()
+        port = srv.port
+        out["stratus_start_ms"] = srv.start_ms
+        out["stratus_idle_rss_mib"] = srv.measure_idle_rss(settle=0.5)
+        log(f"  stratus up on :{port} in {srv.start_ms} ms, idle RSS "
+            f"{out['stratus_idle_rss_mib']} MiB")
+
+        out["cold"] = lambda_cold_starts(port, srv, out["python"], log)
+        track_environments(srv, groups)
+        out["cold_start_ms"] = out["cold"]["median_ms"]
+
+        name = "bench-echo"
+        create_function(port, name, LAMBDA_ECHO)
+        timed_invoke(port, name, echo_event())  # must work before wrk hammers it
+        wrk_env = {"BENCH_FUNCTION": name}
+        run_wrk(port, "invoke.lua", None, max(WARMUP, 1), tmp, "lambda-warmup-1",
+                connections=1, threads=1, env=wrk_env)
+        cells = {"sequential": [], "parallel": []}
+        for round_no in range(1, ROUNDS + 1):
+            for cell, conns, threads in (("sequential", 1, 1), ("parallel", CONNECTIONS, THREADS)):
+                if cell == "parallel" and round_no == 1:
+                    # Each connection's environment starts here, not in the measurement.
+                    warmup = max(WARMUP, 3)
+                    run_wrk(port, "invoke.lua", None, warmup, tmp, "lambda-warmup-n",
+                            env=wrk_env)
+                    out["warm_environments"] = environments(srv, name)
+                    track_environments(srv, groups)
+                    log(f"  warm-up: {warmup} s at {CONNECTIONS} connections, "
+                        f"{out['warm_environments']} environments running")
+                time.sleep(1.0)  # environments still starting settle first
+                r = lambda_warm_cell(port, name, conns, threads, tmp,
+                                     f"lambda-{cell}-{round_no}")
+                r["environments_after"] = environments(srv, name)
+                track_environments(srv, groups)
+                cells[cell].append(r)
+                log(f"  round {round_no} of {ROUNDS}, {conns} connection(s): "
+                    f"{r['rate']:.0f} invocations/s, p50 {r['p50_ms']:.3f} ms, "
+                    f"p99 {r['p99_ms']:.3f} ms, handler (REPORT) p50 {r['report_p50_ms']} ms, "
+                    f"errors {r['errors']}"
+                    + (f"  WARNING: {r['warning']}" if "warning" in r else ""))
+        for cell in cells:
+            out[cell] = median_cell(cells[cell])
+        out["environments_after_warm"] = environments(srv, name)
+        seq = out["sequential"]
+        out["warm_p50_ms"] = round(seq["p50_ms"], 3)
+        out["warm_overhead_p50_ms"] = seq["overhead_p50_ms"]
+        out["rss_after_warm_mib"] = srv.rss(children=False)
+        out["rss_after_warm_with_environments_mib"] = srv.rss()
+
+        sqs = []
+        for round_no in range(1, ROUNDS + 1):
+            sqs.append(lambda_sqs(port, srv, round_no, log))
+            track_environments(srv, groups)
+        out["sqs"] = {phase: median_cell([r[phase] for r in sqs]) for phase in ("flow", "backlog")}
+        out["sqs_all_invoked"] = all(r[p]["all_invoked"] for r in sqs for p in r)
+        out["stratus_rss_after_load_mib"] = srv.rss(children=False)
+    except (RuntimeError, OSError, ValueError, KeyError, subprocess.CalledProcessError) as e:
+        out["error"] = f"{type(e).__name__}: {e}" if not isinstance(e, RuntimeError) else str(e)
+        log(f"lambda: failed: {out['error']}")
+    finally:
+        if srv.proc is not None:
+            track_environments(srv, groups)
+        srv.stop()
+        end_environments(groups)
+    return out
+
+
+def print_lambda(lam):
+    print()
+    print(f"== Lambda: {LAMBDA_RUNTIME} functions run by Stratus as local python3 processes ==")
+    print(f"median of {ROUNDS} round(s), {os.cpu_count()} CPUs shared by wrk, Stratus and the "
+          "functions")
+    print(lam.get("moto", ""))
+    if not lam.get("available"):
+        print(f"n/a: {lam.get('reason')}")
+        return
+    if "error" in lam:
+        print(f"failed: {lam['error']}")
+    py = lam.get("python", {})
+    if py.get("python3"):
+        print(f"functions run on python3 from Stratus's PATH: {py['python3']} ({py['version']})")
+    cold = lam.get("cold")
+    if cold:
+        print(f"cold start (first Invoke after CreateFunction / UpdateFunctionConfiguration, "
+              f"{len(cold['runs'])} runs): median {cold['median_ms']} ms (min {cold['min_ms']}, "
+              f"max {cold['max_ms']}); the Invoke right after: {cold['next_warm_median_ms']} ms")
+        print(f"  python3 alone starting and importing the runtime client's modules, just "
+              f"before each: median {cold['python_floor_median_ms']} ms (the floor here); "
+              f"cold start minus it: median {cold['above_floor_median_ms']:+} ms")
+    if "sequential" in lam:
+        print("warm Invoke of an echo handler (wrk, keep-alive, "
+              f"{MSG_SIZE + 12}-byte event; handler = REPORT Duration, overhead = p50 - handler p50):")
+        hdr = (f"{'callers':<22}{'invocations/s':>14}  {'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}"
+               f"{'handler p50':>13}{'overhead p50':>14}{'errors':>8}")
+        print(hdr)
+        print("-" * len(hdr))
+        for cell, label in (("sequential", "1 connection"),
+                            ("parallel", f"{CONNECTIONS} connections")):
+            w = lam[cell]
+            print(f"{label:<22}{fmt(w['rate']):>14}  {w['p50_ms']:>8.3f}{w['p90_ms']:>8.3f}"
+                  f"{w['p99_ms']:>8.3f}{fmt(w['report_p50_ms'], 3):>13}"
+                  f"{fmt(w['overhead_p50_ms'], 3):>14}{w['errors']:>8}"
+                  + (f"  WARNING: {w['warning']}" if "warning" in w else ""))
+        print(f"environments: {lam['warm_environments']} after the {CONNECTIONS}-connection "
+              f"warm-up, {lam['environments_after_warm']} after the runs; RSS Stratus "
+              f"{lam['rss_after_warm_mib']} MiB, with its environments "
+              f"{lam['rss_after_warm_with_environments_mib']} MiB")
+    if lam.get("sqs"):
+        print("SQS -> Lambda through an event source mapping (BatchSize 10, SendMessageBatch "
+              "x10 from bench/memory_load.py):")
+        hdr = (f"{'':<10}{'messages':>9}{'msg/s':>9}{'seconds':>9}{'sending s':>11}"
+               f"{'invocations':>13}{'mean batch':>12}{'records seen':>14}{'envs':>6}")
+        print(hdr)
+        print("-" * len(hdr))
+        for phase in ("flow", "backlog"):
+            s = lam["sqs"][phase]
+            print(f"{phase:<10}{s['sent']:>9,}{fmt(s['rate']):>9}{s['drained_seconds']:>9.2f}"
+                  f"{s['send_seconds']:>11.2f}{s['invocations']:>13,}{fmt(s['mean_batch'], 2):>12}"
+                  f"{s['records_seen']:>14,}{s['environments']:>6}"
+                  + (f"  WARNING: {s['warning']}" if "warning" in s else ""))
+        f = lam["sqs"]["flow"]
+        print(f"flow: sent while the mapping runs, timed from the first send until the queue is "
+              f"empty ({f['empty_after_last_send_s']} s after the last send"
+              + ("; the sender was the bottleneck" if f["empty_after_last_send_s"]
+                 < 0.1 * f["drained_seconds"] else "") + f", backlog peak {f['backlog_peak']:,}); "
+              "backlog: all queued with the mapping disabled, timed from enabling it")
+    print(f"context ({lam.get('context', LAMBDA_CONTEXT)})")
+
+
 # ---------------------------------------------------------------- report
 
 def fmt(v, digits=0, suffix=""):
@@ -892,18 +1437,23 @@ def compute_ratios(results):
     return ratios
 
 
-def check_targets(results, ratios, memory=None, elb=None):
+def check_targets(results, ratios, memory=None, elb=None, lam=None):
     s = results.get("stratus", {})
     checks = []
+    modes = {"elb": elb, "lambda": lam}  # figures of scripts/bench --elb / --lambda
     for label, kind, goal, what, limit in TARGETS:
         value, status = None, "-"
-        if kind.startswith("elb"):
-            value = (elb or {}).get(what)
+        mode = kind.split("_")[0]
+        if mode in modes:
+            value = (modes[mode] or {}).get(what)
+            if isinstance(value, bool):
+                ok, value = value, "yes" if value else "no"
+            elif value is not None:
+                ok = value >= limit if kind.endswith("_min") else value < limit
             if value is not None:
-                ok = value >= limit if kind == "elb_min" else value < limit
                 status = "PASS" if ok else "FAIL"
-            elif elb is None:
-                status = "run scripts/bench --elb"
+            elif modes[mode] is None:
+                status = f"run scripts/bench --{mode}"
             else:
                 status = "not measured"
             checks.append({"target": label, "goal": goal, "value": value, "status": status})
@@ -1055,6 +1605,7 @@ def main():
     ap.add_argument("--rivals-only", action="store_true")
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--elb", action="store_true")
+    ap.add_argument("--lambda", dest="lambda_", action="store_true")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-results"))
     args = ap.parse_args()
 
@@ -1100,6 +1651,24 @@ def main():
             json.dump({"meta": meta, "elb": elb, "targets": checks}, f, indent=2)
         print(f"\nwrote {os.path.relpath(path, os.getcwd())}")
         return 0 if elb.get("available") and "error" not in elb else 1
+
+    if args.lambda_:
+        if args.rivals_only:
+            sys.exit("--lambda measures Stratus only (moto runs Lambda in Docker)")
+        meta["rounds"] = ROUNDS
+        meta["lambda_messages"] = env_int("BENCH_LAMBDA_MESSAGES", 10_000)
+        meta["start_runs"] = START_RUNS
+        lam = lambda_mode(args.stratus_bin, args.tmp, log)
+        print_lambda(lam)
+        rows = {label for label, kind, *_ in TARGETS if kind.startswith("lambda")}
+        checks = [c for c in check_targets({}, {}, lam=lam) if c["target"] in rows]
+        print_checks(checks)
+        meta["loadavg_after"] = list(os.getloadavg())
+        path = os.path.join(args.out, "lambda.json")
+        with open(path, "w") as f:
+            json.dump({"meta": meta, "lambda": lam, "targets": checks}, f, indent=2)
+        print(f"\nwrote {os.path.relpath(path, os.getcwd())}")
+        return 0 if lam.get("available") and "error" not in lam else 1
 
     if args.memory:
         mem_targets = os.environ.get("BENCH_MEMORY_TARGETS", "stratus").split(",")

@@ -4,6 +4,8 @@
 // HTTP status win over the defaults here.
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace stratus {
 
@@ -14,6 +16,8 @@ struct ApiError : std::runtime_error {
   std::string code;
   int status;
   bool sender;  // Sender (client) fault, else Receiver (server) fault
+  // Further members of a JSON error document (Lambda's throttling Reason).
+  std::vector<std::pair<std::string, std::string>> members;
 };
 
 inline ApiError invalid_parameter(const std::string& message) {

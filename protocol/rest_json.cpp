@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::string_view kContentType = "application/json";
 
+// A trailing '/' names the same resource (older SDKs send "/functions/").
 std::vector<std::string_view> split_path(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   std::vector<std::string_view> segments;
   while (!path.empty()) {
     if (path.front() == '/') path.remove_prefix(1);
@@ -103,9 +105,23 @@ Value scalar(const MemberRef& m, const std::string& text) {
       if (text == "true") return Value(true);
       if (text == "false") return Value(false);
       throw bad_value(m.name, text);
-    case ShapeType::List: return Value(Array{Value(text)});
     default: return Value(text);
   }
+}
+
+// Every value of a query key, in order (list members repeat their key).
+std::vector<std::string> query_values(std::string_view query, std::string_view key) {
+  std::vector<std::string> values;
+  while (!query.empty()) {
+    auto end = query.find('&');
+    std::string_view pair = query.substr(0, end);
+    auto eq = pair.find('=');
+    auto name = form::url_decode(pair.substr(0, eq));
+    if (name && *name == key) values.push_back(form::url_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1)).value_or(""));
+    if (end == std::string_view::npos) break;
+    query.remove_prefix(end + 1);
+  }
+  return values;
 }
 
 std::string text_of(const Value& v) {
@@ -162,7 +178,16 @@ Value decode_rest_json_input(const HttpRequest& request, const RestMatch& match)
           if (label == key) doc.set(m.name, scalar(m, value));
         break;
       case Location::Querystring:
-        if (auto it = query.find(key); it != query.end()) doc.set(m.name, scalar(m, it->second));
+        if (m.shape->type == ShapeType::List) {
+          auto values = query_values(request.query(), key);
+          if (!values.empty()) {
+            Value list = Value::array();
+            for (auto& v : values) list.push(std::move(v));
+            doc.set(m.name, std::move(list));
+          }
+        } else if (auto it = query.find(key); it != query.end()) {
+          doc.set(m.name, scalar(m, it->second));
+        }
         break;
       case Location::Header:
         if (auto value = request.header(key); !value.empty()) doc.set(m.name, scalar(m, std::string(value)));
@@ -209,6 +234,7 @@ HttpResponse rest_json_error(const ServiceModel* model, const ApiError& error, s
   Value body = Value::object();
   body.set("Type", traits.sender ? "User" : "Service");
   body.set("message", std::string(error.what()));
+  for (const auto& [name, value] : error.members) body.set(name, value);
   response.body = json::write(body);
   response.set_header("Content-Type", kContentType);
   response.set_header("x-amzn-RequestId", request_id);

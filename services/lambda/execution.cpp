@@ -17,6 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr auto kReapInterval = std::chrono::milliseconds(100);
+// An environment that has had no work this long is shut down, as Lambda reclaims idle ones.
+constexpr auto kIdleLifetime = std::chrono::minutes(10);
 constexpr std::size_t kLogTailBytes = 4096;
 constexpr std::string_view kApiPrefix = "/2018-06-01/runtime/";
 
@@ -66,6 +68,9 @@ struct Executor::Environment {
   std::shared_ptr<Invocation> current;
   bool initialized = false;  // it has asked for work at least once
   bool retired = false;      // ends after its current invocation
+  Clock::time_point started = Clock::now();
+  Clock::time_point idle_since = Clock::now();
+  std::optional<Clock::duration> init_duration;  // reported with its first invocation
 };
 
 struct Executor::Pool {
@@ -90,6 +95,7 @@ fs::path Executor::log_dir(const std::string& function_name) const { return work
 void Executor::invoke(const FunctionRuntime& function, InvokeRequest request) {
   auto invocation = std::make_shared<Invocation>();
   invocation->request = std::move(request);
+  if (!invocation->request.request_id.empty()) invocation->request_id = invocation->request.request_id;
   std::lock_guard lock(mutex_);
   Pool& pool = pools_[function.key];
   pool.function = function;
@@ -119,11 +125,16 @@ void Executor::dispatch(Pool& pool) {
     pool.queue.pop_front();
     assign(*idle, std::move(invocation));
   }
-  std::size_t starting = 0;
-  for (auto id : pool.environments) starting += environments_.at(id)->initialized ? 0 : 1;
-  while (pool.queue.size() > starting && pool.environments.size() < static_cast<std::size_t>(pool.function.concurrency)) {
+  // Environments starting up, or between answering and asking for more, will take
+  // work soon: only invocations beyond those start new ones.
+  std::size_t soon = 0;
+  for (auto id : pool.environments) {
+    const Environment& env = *environments_.at(id);
+    soon += !env.current && !env.waiting && !env.retired ? 1 : 0;
+  }
+  while (pool.queue.size() > soon && pool.environments.size() < static_cast<std::size_t>(pool.function.concurrency)) {
     spawn(pool);
-    ++starting;
+    ++soon;
   }
 }
 
@@ -241,10 +252,14 @@ void Executor::finish(Environment& env, std::string payload, bool error) {
   invocation->timeout.reset();
   auto took = Clock::now() - invocation->started;
   write_log(env, "END RequestId: " + invocation->request_id + "\n");
-  write_log(env, "REPORT RequestId: " + invocation->request_id + "\tDuration: " + milliseconds(took) +
-                     " ms\tBilled Duration: " +
-                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count() + 1) +
-                     " ms\tMemory Size: " + std::to_string(env.function.memory_mb) + " MB\t\n");
+  auto billed = std::chrono::ceil<std::chrono::milliseconds>(took).count();
+  std::string report = "REPORT RequestId: " + invocation->request_id + "\tDuration: " + milliseconds(took) +
+                       " ms\tBilled Duration: " + std::to_string(std::max<std::int64_t>(1, billed)) +
+                       " ms\tMemory Size: " + std::to_string(env.function.memory_mb) + " MB\tMax Memory Used: " +
+                       std::to_string(env.process->peak_memory_mb()) + " MB\t";
+  if (env.init_duration) report += "Init Duration: " + milliseconds(*env.init_duration) + " ms\t";
+  env.init_duration.reset();
+  write_log(env, report + "\n");
   InvokeResult result;
   result.payload = std::move(payload);
   result.function_error = error;
@@ -288,7 +303,9 @@ void Executor::on_runtime_request(std::uint64_t id, RuntimeRequest request, std:
   path.remove_prefix(kApiPrefix.size());
   const RuntimeAnswer accepted{202, {}, R"({"status":"OK"})"};
   if (request.method == "GET" && path == "invocation/next") {
+    if (!env.initialized) env.init_duration = Clock::now() - env.started;
     env.initialized = true;
+    env.idle_since = Clock::now();
     env.waiting = std::move(answer);
     if (env.retired) return end(id);
     return dispatch(pools_[env.function.key]);
@@ -327,6 +344,10 @@ void Executor::schedule_reaper() {
 void Executor::reap() {
   std::vector<std::uint64_t> gone;
   for (auto& [id, env] : environments_) {
+    if (env->waiting && !env->current && Clock::now() - env->idle_since > kIdleLifetime) {
+      gone.push_back(id);
+      continue;
+    }
     int status = 0;
     if (!env->process->exited(status)) continue;
     gone.push_back(id);

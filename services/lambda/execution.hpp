@@ -40,6 +40,7 @@ struct InvokeResult {
 };
 
 struct InvokeRequest {
+  std::string request_id;  // the invocation's id; a new one when empty
   std::string payload;
   std::string client_context;
   std::string invoked_arn;

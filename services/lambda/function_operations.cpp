@@ -203,7 +203,8 @@ Value LambdaService::delete_function(const RequestContext& ctx, const Value& inp
   const std::string& name = input::required_string(input, "FunctionName");
   Function& f = function(ctx, name);
   std::string qualifier = qualifier_of(name, input);
-  if (!qualifier.empty() && qualifier != "$LATEST") {
+  if (qualifier == "$LATEST") throw invalid_value("$LATEST version cannot be deleted without deleting the function.");
+  if (!qualifier.empty()) {
     auto number = version_number(qualifier);
     if (!number || !f.versions.contains(*number)) throw not_found(f.arn + ":" + qualifier);
     for (const auto& [alias, config] : f.aliases)
@@ -211,13 +212,13 @@ Value LambdaService::delete_function(const RequestContext& ctx, const Value& inp
         throw ApiError("ResourceConflictException", "Unable to delete version because the following aliases reference it: [" + alias + "]");
     f.versions.erase(*number);
     store_.save(f);
-    return Value::object();
+    return Value(Object{{"StatusCode", Value(204)}});
   }
-  if (f.reserved_concurrency) reserved_total_ -= *f.reserved_concurrency;
+  if (f.reserved_concurrency) reserved_in(f) -= *f.reserved_concurrency;
   store_.remove(f.arn);
   executor_.retire(f.arn);
   functions_.erase(f.arn);
-  return Value::object();
+  return Value(Object{{"StatusCode", Value(204)}});
 }
 
 Value LambdaService::update_function_code(const RequestContext& ctx, const Value& input) {

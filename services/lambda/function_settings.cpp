@@ -1,17 +1,24 @@
 // Function-wide settings: reserved concurrency, the resource policy, tags, event
 // invoke configs, and the account's limits and usage.
+#include <algorithm>
+
 #include "protocol/json.hpp"
 #include "services/ids.hpp"
 #include "services/input.hpp"
 #include "services/lambda/lambda_service.hpp"
 #include "services/lambda/names.hpp"
 #include "services/lambda/paging.hpp"
-#include "services/permissions.hpp"
 
 namespace stratus::lambda {
 namespace {
 
 constexpr std::int64_t kMinimumUnreserved = 100;
+
+ApiError out_of_range(const std::string& field, std::int64_t value, std::int64_t low, std::int64_t high) {
+  std::string bound = value < low ? "greater than or equal to " + std::to_string(low) : "less than or equal to " + std::to_string(high);
+  return ApiError("ValidationException", "1 validation error detected: Value '" + std::to_string(value) + "' at '" + field +
+                                             "' failed to satisfy constraint: Member must have value " + bound);
+}
 
 std::string qualified(const Function& f, const std::string& qualifier) {
   return qualifier.empty() ? f.arn : f.arn + ":" + qualifier;
@@ -23,7 +30,9 @@ Value statement_for(const Function& f, const Value& input, const std::string& qu
   statement.set("Sid", input::required_string(input, "StatementId"));
   statement.set("Effect", "Allow");
   bool service = principal.find('.') != std::string::npos;
-  statement.set("Principal", Value(Object{{service ? "Service" : "AWS", Value(principal)}}));
+  bool account = principal.size() == 12 && std::all_of(principal.begin(), principal.end(), ::isdigit);
+  statement.set("Principal", Value(Object{{service ? "Service" : "AWS",
+                                           Value(account ? "arn:aws:iam::" + principal + ":root" : principal)}}));
   statement.set("Action", input::required_string(input, "Action"));
   statement.set("Resource", qualified(f, qualifier));
   Value condition = Value::object();
@@ -37,11 +46,11 @@ Value statement_for(const Function& f, const Value& input, const std::string& qu
 
 Value invoke_config(const Function& f, const std::string& qualifier, Value config, const Value& input) {
   if (auto retries = input::optional_int(input, "MaximumRetryAttempts")) {
-    if (*retries < 0 || *retries > 2) throw invalid_value("MaximumRetryAttempts must be between 0 and 2.");
+    if (*retries < 0 || *retries > 2) throw out_of_range("maximumRetryAttempts", *retries, 0, 2);
     config.set("MaximumRetryAttempts", *retries);
   }
   if (auto age = input::optional_int(input, "MaximumEventAgeInSeconds")) {
-    if (*age < 60 || *age > 21600) throw invalid_value("MaximumEventAgeInSeconds must be between 60 and 21600.");
+    if (*age < 60 || *age > 21600) throw out_of_range("maximumEventAgeInSeconds", *age, 60, 21600);
     config.set("MaximumEventAgeInSeconds", *age);
   }
   if (const Value* destinations = input.find("DestinationConfig"); destinations && destinations->is_object())
@@ -59,11 +68,12 @@ Value LambdaService::put_function_concurrency(const RequestContext& ctx, const V
   Function& f = function(ctx, input::required_string(input, "FunctionName"));
   std::int64_t wanted = *input::optional_int(input, "ReservedConcurrentExecutions");
   if (wanted < 0) throw invalid_value("ReservedConcurrentExecutions must be at least 0.");
-  std::int64_t others = reserved_total_ - f.reserved_concurrency.value_or(0);
+  std::int64_t& reserved = reserved_in(f);
+  std::int64_t others = reserved - f.reserved_concurrency.value_or(0);
   if (kAccountConcurrency - others - wanted < kMinimumUnreserved)
     throw invalid_value("Specified ReservedConcurrentExecutions for function decreases account's "
                         "UnreservedConcurrentExecution below its minimum value of [100].");
-  reserved_total_ = others + wanted;
+  reserved = others + wanted;
   f.reserved_concurrency = wanted;
   store_.save(f);
   return Value(Object{{"ReservedConcurrentExecutions", Value(wanted)}});
@@ -78,7 +88,7 @@ Value LambdaService::get_function_concurrency(const RequestContext& ctx, const V
 
 Value LambdaService::delete_function_concurrency(const RequestContext& ctx, const Value& input) {
   Function& f = function(ctx, input::required_string(input, "FunctionName"));
-  reserved_total_ -= f.reserved_concurrency.value_or(0);
+  reserved_in(f) -= f.reserved_concurrency.value_or(0);
   f.reserved_concurrency.reset();
   store_.save(f);
   return Value::object();
@@ -90,7 +100,11 @@ Value LambdaService::add_permission(const RequestContext& ctx, const Value& inpu
   std::string qualifier = qualifier_of(name, input);
   if (!qualifier.empty()) version(f, qualifier);
   const std::string& sid = input::required_string(input, "StatementId");
-  if (has_statement(f.policy_statements, sid))
+  std::string resource = qualified(f, qualifier);
+  bool taken = std::any_of(f.policy_statements.as_array().begin(), f.policy_statements.as_array().end(), [&](const Value& s) {
+    return s.find("Sid")->as_string() == sid && s.find("Resource")->as_string() == resource;
+  });
+  if (taken)
     throw ApiError("ResourceConflictException", "The statement id (" + sid +
                                                     ") provided already exists. Please provide a new statement id, "
                                                     "or remove the existing statement.");
@@ -101,10 +115,14 @@ Value LambdaService::add_permission(const RequestContext& ctx, const Value& inpu
 }
 
 Value LambdaService::remove_permission(const RequestContext& ctx, const Value& input) {
-  Function& f = function(ctx, input::required_string(input, "FunctionName"));
+  const std::string& name = input::required_string(input, "FunctionName");
+  Function& f = function(ctx, name);
+  std::string resource = qualified(f, qualifier_of(name, input));
   const std::string& sid = input::required_string(input, "StatementId");
   auto& list = f.policy_statements.as_array();
-  auto it = std::find_if(list.begin(), list.end(), [&](const Value& s) { return s.find("Sid")->as_string() == sid; });
+  auto it = std::find_if(list.begin(), list.end(), [&](const Value& s) {
+    return s.find("Sid")->as_string() == sid && s.find("Resource")->as_string() == resource;
+  });
   if (it == list.end()) throw ApiError("ResourceNotFoundException", "Statement " + sid + " is not found in resource policy.");
   list.erase(it);
   store_.save(f);
@@ -112,10 +130,16 @@ Value LambdaService::remove_permission(const RequestContext& ctx, const Value& i
 }
 
 Value LambdaService::get_policy(const RequestContext& ctx, const Value& input) {
-  Function& f = function(ctx, input::required_string(input, "FunctionName"));
-  if (f.policy_statements.as_array().empty())
+  const std::string& name = input::required_string(input, "FunctionName");
+  Function& f = function(ctx, name);
+  // Each version and alias has a policy of its own.
+  std::string resource = qualified(f, qualifier_of(name, input));
+  Value statements = Value::array();
+  for (const auto& s : f.policy_statements.as_array())
+    if (s.find("Resource")->as_string() == resource) statements.push(s);
+  if (statements.as_array().empty())
     throw ApiError("ResourceNotFoundException", "The resource you requested does not exist.");
-  Value policy = Value(Object{{"Version", Value("2012-10-17")}, {"Id", Value("default")}, {"Statement", f.policy_statements}});
+  Value policy = Value(Object{{"Version", Value("2012-10-17")}, {"Id", Value("default")}, {"Statement", std::move(statements)}});
   return Value(Object{{"Policy", Value(json::write(policy))}, {"RevisionId", Value(f.latest.text("RevisionId"))}});
 }
 
@@ -205,7 +229,7 @@ Value LambdaService::get_account_settings(const RequestContext& ctx, const Value
                              {"CodeSizeUnzipped", Value(std::int64_t{262144000})},
                              {"CodeSizeZipped", Value(std::int64_t{52428800})},
                              {"ConcurrentExecutions", Value(kAccountConcurrency)},
-                             {"UnreservedConcurrentExecutions", Value(kAccountConcurrency - reserved_total_)}});
+                             {"UnreservedConcurrentExecutions", Value(kAccountConcurrency - reserved_[ctx.account + ":" + ctx.region])}});
   Value usage = Value(Object{{"TotalCodeSize", Value(code_size)}, {"FunctionCount", Value(count)}});
   return Value(Object{{"AccountLimit", std::move(limit)}, {"AccountUsage", std::move(usage)}});
 }

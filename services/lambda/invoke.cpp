@@ -12,7 +12,7 @@ namespace stratus::lambda {
 namespace {
 
 constexpr std::size_t kMaxSyncPayload = 6 * 1024 * 1024;
-constexpr std::size_t kMaxAsyncPayload = 256 * 1024;
+constexpr std::size_t kMaxAsyncPayload = 1024 * 1024;
 
 // The version an alias sends this call to, by its routing weights.
 std::string routed_version(const Value& alias) {
@@ -67,7 +67,8 @@ FunctionRuntime LambdaService::runtime_for(const Function& f, const FunctionVers
       for (const auto& [k, value] : vars->as_object())
         if (value.is_string()) r.variables[k] = value.as_string();
   r.reserved = f.reserved_concurrency.has_value();
-  r.concurrency = f.reserved_concurrency.value_or(kAccountConcurrency - reserved_total_);
+  auto reserved = reserved_.find(f.account + ":" + f.region);
+  r.concurrency = f.reserved_concurrency.value_or(kAccountConcurrency - (reserved == reserved_.end() ? 0 : reserved->second));
   return r;
 }
 
@@ -89,10 +90,15 @@ void LambdaService::invoke(const RequestContext& ctx, const Value& input, Reply&
     enqueue_event(request.invoked_arn, request.payload);
     return reply(Value(Object{{"StatusCode", Value(202)}}));
   }
+  request.request_id = ctx.request_id;  // x-amzn-RequestId is the invocation's id
   request.client_context = checksums::base64_decode(input::optional_string(input, "ClientContext").value_or("")).value_or("");
   request.tail_log = input::optional_string(input, "LogType").value_or("None") == "Tail";
   request.done = [reply = std::move(reply), executed = v.text("Version")](InvokeResult result) {
-    if (result.throttled) return reply(ApiError("TooManyRequestsException", "Rate Exceeded.", 429));
+    if (result.throttled) {
+      ApiError throttled("TooManyRequestsException", "Rate Exceeded.", 429);
+      throttled.members = {{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"}};
+      return reply(std::move(throttled));
+    }
     Value out = Value(Object{{"StatusCode", Value(200)},
                              {"Payload", Value(checksums::base64_encode(result.payload))},
                              {"ExecutedVersion", Value(executed)}});

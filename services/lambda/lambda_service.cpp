@@ -57,7 +57,7 @@ LambdaService::LambdaService(storage::Database& db, Scheduler& scheduler, Runtim
       executor_(scheduler, runtime_api, std::move(work_dir), std::move(endpoint)) {
   std::filesystem::create_directories(code_root_);
   store_.load([this](Function f) {
-    if (f.reserved_concurrency) reserved_total_ += *f.reserved_concurrency;
+    if (f.reserved_concurrency) reserved_in(f) += *f.reserved_concurrency;
     functions_.emplace(f.arn, std::move(f));
   });
   store_.load_mappings([this](const std::string& uuid, Value configuration) {
@@ -89,7 +89,7 @@ void LambdaService::reset() {
   mappings_.clear();
   for (auto& [id, event] : async_events_) event->retry.reset();
   async_events_.clear();
-  reserved_total_ = 0;
+  reserved_.clear();
   store_.clear();
 }
 
@@ -120,10 +120,15 @@ std::optional<Document> LambdaService::document(std::string_view path) const {
     return Document{"application/zip", read(file)};
   }
   if (path.starts_with("logs/") && plain_name(path.substr(5))) {
+    std::string name(path.substr(5));
+    {
+      std::lock_guard lock(mutex_);
+      bool exists = std::any_of(functions_.begin(), functions_.end(), [&](const auto& f) { return f.second.name == name; });
+      if (!exists) return std::nullopt;
+    }
     std::error_code ec;
     std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(executor_.log_dir(std::string(path.substr(5))), ec)) files.push_back(entry.path());
-    if (ec) return std::nullopt;
+    for (const auto& entry : fs::directory_iterator(executor_.log_dir(name), ec)) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     std::string all;
     for (const auto& file : files) all += read(file);

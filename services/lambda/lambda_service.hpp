@@ -62,6 +62,8 @@ class LambdaService : public Service {
   // The version a call with this qualifier runs (an alias may route it to a second one).
   const FunctionVersion& target_version(const Function& f, const std::string& qualifier) const;
   FunctionRuntime runtime_for(const Function& f, const FunctionVersion& v) const;
+  // What the account reserves for its functions in the function's region.
+  std::int64_t& reserved_in(const Function& f) { return reserved_[f.account + ":" + f.region]; }
 
   // async_invocations.cpp
   void enqueue_event(const std::string& invoked_arn, const std::string& payload);
@@ -125,13 +127,13 @@ class LambdaService : public Service {
 
   static constexpr std::int64_t kAccountConcurrency = 1000;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::string, Function> functions_;  // by unqualified ARN
   std::map<std::string, EventSourceMapping> mappings_;  // by UUID
   std::map<std::uint64_t, std::shared_ptr<AsyncEvent>> async_events_;  // by id
   std::uint64_t next_event_id_ = 1;
   std::chrono::seconds retry_delay_;
-  std::int64_t reserved_total_ = 0;
+  std::map<std::string, std::int64_t> reserved_;  // reserved concurrency, by "<account>:<region>"
   bool stopping_ = false;
   LambdaStore store_;
   Scheduler& scheduler_;

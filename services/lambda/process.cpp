@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 namespace stratus::lambda {
 namespace {
@@ -74,6 +76,17 @@ bool Process::exited(int& status) {
   ::kill(-pid_, SIGKILL);  // whatever it left behind in its group
   pid_ = -1;
   return true;
+}
+
+long Process::peak_memory_mb() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (!line.starts_with("VmHWM:")) continue;
+    long kb = std::strtol(line.c_str() + 6, nullptr, 10);
+    return (kb + 1023) / 1024;
+  }
+  return 0;
 }
 
 void Process::kill() {

@@ -25,6 +25,8 @@ class Process {
   // Has it exited? Sets `status` (an exit code, or 128 + signal) when it has.
   bool exited(int& status);
   void kill();
+  // The most memory it has held (its peak resident set), in MB rounded up.
+  long peak_memory_mb() const;
 
  private:
   explicit Process(pid_t pid) : pid_(pid) {}

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "services/sns/filter_policy.hpp"
+#include "services/filter_policy.hpp"
 
 namespace stratus::sns {
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "protocol/api_error.hpp"
-#include "services/sns/filter_policy.hpp"
+#include "services/filter_policy.hpp"
 
 namespace stratus::sns {
 namespace {

@@ -67,6 +67,10 @@ def load_handler(api):
         if not module_name:
             raise ValueError("Bad handler '%s': not enough values to unpack (expected 2, got 1)" % handler)
         module = importlib.import_module(module_name.replace("/", "."))
+    except SyntaxError as exc:
+        document = error_document(exc, "Runtime.UserCodeSyntaxError")
+        document["errorMessage"] = "Syntax error in module '%s': %s" % (module_name, exc)
+        fail_init(api, document)
     except Exception as exc:  # the import error is the function's, reported as Lambda does
         document = error_document(exc, "Runtime.ImportModuleError")
         document["errorMessage"] = "Unable to import module '%s': %s" % (module_name, exc)

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -77,6 +78,11 @@ function clientPool(endpoint) {
       clients.push(c);
       return c;
     },
+    lambda(extra = {}) {
+      const c = new LambdaClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
+      clients.push(c);
+      return c;
+    },
     destroyAll() {
       for (const c of clients) c.destroy();
     },
@@ -85,7 +91,7 @@ function clientPool(endpoint) {
 
 /**
  * Start a server (or attach to STRATUS_TEST_ENDPOINT).
- * Returns { endpoint, external, sqs(), sns(), stop() }.
+ * Returns { endpoint, external, sqs(), sns(), lambda(), stop() }.
  */
 export async function startServer() {
   const external = process.env.STRATUS_TEST_ENDPOINT;
@@ -97,6 +103,7 @@ export async function startServer() {
       external: true,
       sqs: pool.sqs,
       sns: pool.sns,
+      lambda: pool.lambda,
       async stop() {
         pool.destroyAll();
       },
@@ -182,6 +189,7 @@ export async function startServer() {
     },
     sqs: pool.sqs,
     sns: pool.sns,
+    lambda: pool.lambda,
     async stop() {
       pool.destroyAll();
       if (!exitInfo) child.kill('SIGTERM');

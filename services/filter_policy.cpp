@@ -1,4 +1,4 @@
-#include "services/sns/filter_policy.hpp"
+#include "services/filter_policy.hpp"
 
 #include <arpa/inet.h>
 
@@ -12,7 +12,7 @@
 #include "protocol/api_error.hpp"
 #include "protocol/json.hpp"
 
-namespace stratus::sns {
+namespace stratus {
 namespace {
 
 constexpr std::size_t kMaxKeys = 5;
@@ -400,4 +400,4 @@ Value FilterPolicy::body_document(std::string_view body) {
 
 bool FilterPolicy::matches(const Value& document) const { return document.is_object() && match(*root_, document); }
 
-}  // namespace stratus::sns
+}  // namespace stratus

@@ -1,6 +1,7 @@
 #pragma once
-// SNS subscription filter policies: parsed and checked once when set, then matched
-// against every published message, on its attributes or on its JSON body.
+// Filter policies (SNS subscriptions) and event filter patterns (Lambda event source
+// mappings): parsed and checked once when set, then matched against every message, on
+// its attributes or on a JSON document. Errors are worded as SNS words them.
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,7 +10,7 @@
 
 #include "protocol/value.hpp"
 
-namespace stratus::sns {
+namespace stratus {
 
 enum class FilterScope { MessageAttributes, MessageBody };
 
@@ -41,4 +42,4 @@ class FilterPolicy {
   std::shared_ptr<const Node> root_;
 };
 
-}  // namespace stratus::sns
+}  // namespace stratus
