@@ -54,6 +54,24 @@ Value answered_as(Value c, const char* state) {
 
 }  // namespace
 
+// FilterCriteria patterns, compiled; a bad one is refused as Lambda refuses it.
+std::vector<FilterPolicy> LambdaService::compile_filters(const Value& configuration) {
+  std::vector<FilterPolicy> filters;
+  const Value* criteria = configuration.find("FilterCriteria");
+  const Value* list = criteria ? criteria->find("Filters") : nullptr;
+  if (!list || !list->is_array()) return filters;
+  for (const auto& filter : list->as_array()) {
+    const Value* pattern = filter.find("Pattern");
+    try {
+      if (!pattern || !pattern->is_string()) throw ApiError("InvalidParameterValueException", "");
+      filters.push_back(FilterPolicy::parse(pattern->as_string(), FilterScope::MessageBody));
+    } catch (const ApiError&) {
+      throw invalid_value("Invalid filter pattern definition.");
+    }
+  }
+  return filters;
+}
+
 Value LambdaService::create_event_source_mapping(const RequestContext& ctx, const Value& input) {
   const std::string& name = input::required_string(input, "FunctionName");
   Function& f = function(ctx, name);
@@ -80,8 +98,10 @@ Value LambdaService::create_event_source_mapping(const RequestContext& ctx, cons
                          {"FunctionResponseTypes", Value::array()},
                          {"EventSourceMappingArn", Value("arn:aws:lambda:" + f.region + ":" + f.account + ":event-source-mapping:" + uuid)}});
   apply_settings(c, input);
+  auto filters = compile_filters(c);
   EventSourceMapping& m = mappings_[uuid];
   m.configuration = c;
+  m.filters = std::move(filters);
   store_.save_mapping(uuid, c);
   start_pollers(uuid);
   return answered_as(std::move(c), "Creating");
@@ -108,6 +128,7 @@ Value LambdaService::update_event_source_mapping(const RequestContext& ctx, cons
   if (auto enabled = input::optional_bool(input, "Enabled")) c.set("State", *enabled ? "Enabled" : "Disabled");
   apply_settings(c, input);
   c.set("LastModified", static_cast<double>(ids::now_ms()) / 1000.0);
+  it->second.filters = compile_filters(c);
   it->second.configuration = c;
   store_.save_mapping(uuid, c);
   start_pollers(uuid);

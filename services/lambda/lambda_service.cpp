@@ -61,7 +61,13 @@ LambdaService::LambdaService(storage::Database& db, Scheduler& scheduler, Runtim
     functions_.emplace(f.arn, std::move(f));
   });
   store_.load_mappings([this](const std::string& uuid, Value configuration) {
-    mappings_[uuid].configuration = std::move(configuration);
+    EventSourceMapping& m = mappings_[uuid];
+    m.configuration = std::move(configuration);
+    try {
+      m.filters = compile_filters(m.configuration);
+    } catch (const ApiError&) {
+      m.filters.clear();
+    }
   });
   store_.load_events([this](AsyncEvent e) {
     next_event_id_ = std::max(next_event_id_, e.id + 1);

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "services/filter_policy.hpp"
 #include "services/lambda/execution.hpp"
 #include "services/lambda/function.hpp"
 #include "services/lambda/persistence.hpp"
@@ -81,11 +82,14 @@ class LambdaService : public Service {
   Value update_event_source_mapping(const RequestContext&, const Value&);
   Value delete_event_source_mapping(const RequestContext&, const Value&);
   Value list_event_source_mappings(const RequestContext&, const Value&);
+  // FilterCriteria patterns, compiled; a bad one is refused as Lambda refuses it.
+  static std::vector<FilterPolicy> compile_filters(const Value& configuration);
 
   // sqs_poller.cpp
   struct EventSourceMapping {
     Value configuration;           // EventSourceMappingConfiguration
     std::uint64_t generation = 0;  // bumped on every change: pollers of an older one stop
+    std::vector<FilterPolicy> filters;  // FilterCriteria: a record must match one (if any)
   };
   struct Batch;
   void start_pollers(const std::string& uuid);
@@ -94,6 +98,7 @@ class LambdaService : public Service {
   void received(const std::shared_ptr<Batch>& batch, const Outcome& outcome);
   void invoke_batch(const std::shared_ptr<Batch>& batch);
   void settle(const std::shared_ptr<Batch>& batch, const InvokeResult& result);
+  void delete_messages(const std::string& queue_arn, const std::vector<const Value*>& messages);
 
   // alias_operations.cpp
   Value create_alias(const RequestContext&, const Value&);

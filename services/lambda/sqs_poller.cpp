@@ -3,6 +3,7 @@
 // invokes the function, and deletes what the function handled. What it did not handle
 // stays on the queue and comes back after the visibility timeout, so the queue's own
 // redrive policy moves poison messages to its dead-letter queue.
+#include <algorithm>
 #include <set>
 
 #include "protocol/json.hpp"
@@ -71,6 +72,18 @@ Value record(const Value& message, const std::string& queue_arn, const std::stri
   return r;
 }
 
+// Does the record match one of the filters? Its body is matched as JSON when it is JSON.
+bool passes(const std::vector<FilterPolicy>& filters, Value record) {
+  if (const Value* body = record.find("body"); body && body->is_string()) {
+    try {
+      Value parsed = json::parse(body->as_string());
+      record.set("body", std::move(parsed));
+    } catch (const std::exception&) {
+    }
+  }
+  return std::any_of(filters.begin(), filters.end(), [&](const FilterPolicy& f) { return f.matches(record); });
+}
+
 // The messageIds a ReportBatchItemFailures response names.
 std::set<std::string> reported_failures(const std::string& payload) {
   std::set<std::string> ids;
@@ -93,6 +106,20 @@ struct LambdaService::Batch {
   std::int64_t deadline_ms = 0;
   std::unique_ptr<Timer> retry;
 };
+
+void LambdaService::delete_messages(const std::string& queue_arn, const std::vector<const Value*>& messages) {
+  Service* sqs = services_("sqs");
+  if (!sqs) return;
+  QueueAddress queue = address_of(queue_arn);
+  for (std::size_t start = 0; start < messages.size(); start += kMaxReceive) {
+    Value entries = Value::array();
+    for (std::size_t i = start; i < std::min(messages.size(), start + kMaxReceive); ++i)
+      entries.push(Value(Object{{"Id", Value(std::to_string(i - start))}, {"ReceiptHandle", *messages[i]->find("ReceiptHandle")}}));
+    queue.context.request_id = ids::uuid();
+    sqs->call("DeleteMessageBatch", queue.context, Value(Object{{"QueueUrl", Value(queue.url)}, {"Entries", std::move(entries)}}),
+              [](Outcome) {});
+  }
+}
 
 void LambdaService::start_pollers(const std::string& uuid) {
   EventSourceMapping& m = mappings_.at(uuid);
@@ -153,10 +180,20 @@ void LambdaService::received(const std::shared_ptr<Batch>& batch, const Outcome&
     return;
   }
   const Value& output = std::get<Value>(outcome);
+  const std::string& queue_arn = m->configuration.find("EventSourceArn")->as_string();
   if (const Value* messages = output.find("Messages"); messages && messages->is_array()) {
-    if (batch->messages.empty() && !messages->as_array().empty())
-      batch->deadline_ms = ids::now_ms() + m->configuration.find("MaximumBatchingWindowInSeconds")->as_int() * 1000;
-    for (const auto& message : messages->as_array()) batch->messages.push_back(message);
+    // Messages no filter matches are deleted unseen, as Lambda does.
+    std::vector<const Value*> unwanted;
+    for (const auto& message : messages->as_array()) {
+      if (!m->filters.empty() && !passes(m->filters, record(message, queue_arn, ""))) {
+        unwanted.push_back(&message);
+        continue;
+      }
+      if (batch->messages.empty())
+        batch->deadline_ms = ids::now_ms() + m->configuration.find("MaximumBatchingWindowInSeconds")->as_int() * 1000;
+      batch->messages.push_back(message);
+    }
+    delete_messages(queue_arn, unwanted);
   }
   bool full = static_cast<std::int64_t>(batch->messages.size()) >= m->configuration.find("BatchSize")->as_int();
   if (batch->messages.empty() || (!full && ids::now_ms() < batch->deadline_ms)) return receive(batch);
@@ -191,25 +228,11 @@ void LambdaService::settle(const std::shared_ptr<Batch>& batch, const InvokeResu
   bool handled = !result.function_error && !result.throttled;
   std::set<std::string> failed;
   if (handled && !c.find("FunctionResponseTypes")->as_array().empty()) failed = reported_failures(result.payload);
-  Service* sqs = services_("sqs");
-  if (handled && sqs) {
-    QueueAddress queue = address_of(c.find("EventSourceArn")->as_string());
-    Value entries = Value::array();
-    auto flush = [&] {
-      if (entries.as_array().empty()) return;
-      queue.context.request_id = ids::uuid();
-      Value input = Value(Object{{"QueueUrl", Value(queue.url)}, {"Entries", std::move(entries)}});
-      sqs->call("DeleteMessageBatch", queue.context, std::move(input), [](Outcome) {});
-      entries = Value::array();
-    };
-    for (const auto& message : batch->messages) {
-      std::string id = message.find("MessageId")->as_string();
-      if (failed.contains(id)) continue;
-      entries.push(Value(Object{{"Id", Value(std::to_string(entries.as_array().size()))},
-                                {"ReceiptHandle", *message.find("ReceiptHandle")}}));
-      if (entries.as_array().size() == kMaxReceive) flush();
-    }
-    flush();
+  if (handled) {
+    std::vector<const Value*> done;
+    for (const auto& message : batch->messages)
+      if (!failed.contains(message.find("MessageId")->as_string())) done.push_back(&message);
+    delete_messages(c.find("EventSourceArn")->as_string(), done);
   }
   it->second.configuration.set("LastProcessingResult", handled ? "OK" : "PROBLEM: Function call failed");
   if (it->second.generation != batch->generation || stopping_) return;
