@@ -84,8 +84,10 @@ class SqsEventSourceTest(EventTestCase):
         the poison one in the dead-letter queue after three attempts."""
         _, dlq_url = self.create_queue()
         _, queue_url = self.create_queue()
+        # Longer than a cold start plus a batch, or a message still being handled
+        # would become visible again and be handled twice (at-least-once, as on AWS).
         self.sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={
-            "VisibilityTimeout": "1",
+            "VisibilityTimeout": "5",
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": self.queue_arn(dlq_url), "maxReceiveCount": "3"})})
         name, results_url = self.results_function(ORDER_HANDLER)
         mapping = self.lam.create_event_source_mapping(
@@ -98,7 +100,7 @@ class SqsEventSourceTest(EventTestCase):
             self.sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"id": i}))
         self.sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"id": 999, "poison": True}))
 
-        dead = self.receive_one(dlq_url, timeout=40)
+        dead = self.receive_one(dlq_url, timeout=60)
         self.assertEqual(json.loads(dead["Body"]), {"id": 999, "poison": True})
         batches = self.drain(results_url)
         handled = sorted(i for b in batches for i in b["ids"])
