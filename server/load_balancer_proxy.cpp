@@ -34,6 +34,7 @@ constexpr auto kConnectTimeout = std::chrono::seconds(10);
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr std::uint64_t kBodyLimit = 256ull * 1024 * 1024;
 constexpr std::size_t kMaxIdlePerTarget = 64;
+constexpr auto kIdleConnectionLifetime = std::chrono::seconds(30);
 constexpr std::size_t kRelayBufferBytes = 16 * 1024;
 
 bool iequals(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
@@ -133,24 +134,44 @@ class ResponseParser : public http::basic_parser<false> {
 
 }  // namespace
 
-// Idle connections to targets, by "host:port", for any session to reuse.
+// Idle connections to targets, by "host:port", for any session to reuse. A connection
+// idle longer than kIdleConnectionLifetime is closed rather than reused (targets close
+// theirs too, and a deregistered target's would pile up).
 struct LoadBalancerProxy::ConnectionPool {
+  using Clock = std::chrono::steady_clock;
+  struct Idle {
+    tcp::socket socket;
+    Clock::time_point since;
+  };
+
   std::optional<tcp::socket> take(const std::string& key) {
     std::lock_guard lock(mutex);
     auto it = idle.find(key);
-    if (it == idle.end() || it->second.empty()) return std::nullopt;
-    tcp::socket s = std::move(it->second.back());
-    it->second.pop_back();
-    return s;
+    if (it == idle.end()) return std::nullopt;
+    while (!it->second.empty()) {
+      Idle entry = std::move(it->second.back());
+      it->second.pop_back();
+      if (Clock::now() - entry.since < kIdleConnectionLifetime) return std::move(entry.socket);
+    }
+    return std::nullopt;
   }
   void give(const std::string& key, tcp::socket socket) {
     std::lock_guard lock(mutex);
+    auto now = Clock::now();
+    if (now - last_sweep > std::chrono::seconds(1)) {  // forget what has aged meanwhile
+      last_sweep = now;
+      for (auto it = idle.begin(); it != idle.end();) {
+        std::erase_if(it->second, [&](const Idle& e) { return now - e.since >= kIdleConnectionLifetime; });
+        it = it->second.empty() ? idle.erase(it) : std::next(it);
+      }
+    }
     auto& list = idle[key];
-    if (list.size() < kMaxIdlePerTarget) list.push_back(std::move(socket));
+    if (list.size() < kMaxIdlePerTarget) list.push_back(Idle{std::move(socket), now});
   }
 
   std::mutex mutex;
-  std::unordered_map<std::string, std::vector<tcp::socket>> idle;
+  std::unordered_map<std::string, std::vector<Idle>> idle;
+  Clock::time_point last_sweep = Clock::now();
 };
 
 namespace {
@@ -316,6 +337,7 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
   }
 
   void forward() {
+    response_.reset();  // "nothing received" below is about this exchange
     build_upstream_request();
     target_key_ = decision_.target->host + ":" + std::to_string(decision_.target->port);
     if (auto idle = pool_->take(target_key_)) {
@@ -490,9 +512,12 @@ struct LoadBalancerProxy::Acceptor : std::enable_shared_from_this<LoadBalancerPr
       : io(io), threads(threads), acceptor(connection_executor(io, threads)), protocol(std::move(protocol)),
         traffic(std::move(traffic)), pool(std::move(pool)), services(std::move(services)) {}
 
+  // Under `mutex`: close() may come from another thread while this re-arms.
   void accept() {
+    std::lock_guard lock(mutex);
+    if (!acceptor.is_open()) return;
     acceptor.async_accept(connection_executor(io, threads), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (ec == asio::error::operation_aborted) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true));
         if (self->protocol == "TCP") {
@@ -505,8 +530,15 @@ struct LoadBalancerProxy::Acceptor : std::enable_shared_from_this<LoadBalancerPr
     });
   }
 
+  void close() {
+    std::lock_guard lock(mutex);
+    beast::error_code ignored;
+    acceptor.close(ignored);
+  }
+
   asio::io_context& io;
   int threads;
+  std::mutex mutex;
   tcp::acceptor acceptor;
   std::string protocol;
   std::shared_ptr<elb::ListenerTraffic> traffic;
@@ -519,10 +551,7 @@ LoadBalancerProxy::LoadBalancerProxy(asio::io_context& io, std::string host, int
 
 LoadBalancerProxy::~LoadBalancerProxy() {
   std::lock_guard lock(mutex_);
-  for (auto& [arn, a] : acceptors_) {
-    beast::error_code ignored;
-    a->acceptor.close(ignored);
-  }
+  for (auto& [arn, a] : acceptors_) a->close();
 }
 
 std::string LoadBalancerProxy::open(const std::string& listener_arn, int port, const std::string& protocol,
@@ -545,9 +574,7 @@ void LoadBalancerProxy::close(const std::string& listener_arn) {
   std::lock_guard lock(mutex_);
   auto it = acceptors_.find(listener_arn);
   if (it == acceptors_.end()) return;
-  // Closed here and now, so that the port is free again when this returns.
-  beast::error_code ignored;
-  it->second->acceptor.close(ignored);
+  it->second->close();  // here and now, so that the port is free again when this returns
   acceptors_.erase(it);
 }
 

@@ -75,9 +75,12 @@ class RuntimeSession : public std::enable_shared_from_this<RuntimeSession> {
 struct RuntimeApiServer::Endpoint : std::enable_shared_from_this<RuntimeApiServer::Endpoint> {
   Endpoint(asio::io_context& io, lambda::RuntimeHandler handler) : acceptor(io), handler(std::move(handler)) {}
 
+  // Under `mutex`: close() may come from another thread while this re-arms.
   void accept() {
+    std::lock_guard lock(mutex);
+    if (!acceptor.is_open()) return;
     acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (ec == asio::error::operation_aborted) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true));
         std::make_shared<RuntimeSession>(std::move(socket), self->handler)->read();
@@ -86,6 +89,13 @@ struct RuntimeApiServer::Endpoint : std::enable_shared_from_this<RuntimeApiServe
     });
   }
 
+  void close() {
+    std::lock_guard lock(mutex);
+    beast::error_code ignored;
+    acceptor.close(ignored);
+  }
+
+  std::mutex mutex;
   tcp::acceptor acceptor;
   lambda::RuntimeHandler handler;
 };
@@ -94,10 +104,7 @@ RuntimeApiServer::RuntimeApiServer(asio::io_context& io) : io_(io) {}
 
 RuntimeApiServer::~RuntimeApiServer() {
   std::lock_guard lock(mutex_);
-  for (auto& [id, e] : endpoints_) {
-    beast::error_code ignored;
-    e->acceptor.close(ignored);
-  }
+  for (auto& [id, e] : endpoints_) e->close();
 }
 
 std::string RuntimeApiServer::open(std::uint64_t environment, lambda::RuntimeHandler handler) {
@@ -119,8 +126,7 @@ void RuntimeApiServer::close(std::uint64_t environment) {
   std::lock_guard lock(mutex_);
   auto it = endpoints_.find(environment);
   if (it == endpoints_.end()) return;
-  beast::error_code ignored;
-  it->second->acceptor.close(ignored);
+  it->second->close();
   endpoints_.erase(it);
 }
 

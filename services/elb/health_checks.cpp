@@ -158,9 +158,8 @@ void ElbService::record_probe(const std::string& group_arn, const TargetKey& key
 }
 
 void ElbService::drain(TargetGroup& group, RegisteredTarget& target) {
-  std::int64_t delay = std::stoll(group.attributes.count("deregistration_delay.timeout_seconds")
-                                      ? group.attributes["deregistration_delay.timeout_seconds"]
-                                      : "0");
+  auto setting = group.attributes.find("deregistration_delay.timeout_seconds");
+  std::int64_t delay = setting == group.attributes.end() ? 0 : std::stoll(setting->second);
   if (target.health.state == "draining") return;
   if (load_balancers_of(group).empty() || delay == 0) {
     if (target.endpoint) target.endpoint->draining = true;

@@ -17,6 +17,11 @@ std::string address_of(const TargetGroup& group, const TargetKey& key) {
   return type == "ip" || type == "lambda" ? key.id : "127.0.0.1";
 }
 
+std::string attribute(const TargetGroup& group, const std::string& key) {
+  auto it = group.attributes.find(key);
+  return it == group.attributes.end() ? std::string() : it->second;
+}
+
 void sync_pool(TargetGroup& group) {
   std::vector<std::shared_ptr<Endpoint>> endpoints;
   for (auto& [key, target] : group.targets) {
@@ -26,10 +31,10 @@ void sync_pool(TargetGroup& group) {
     endpoints.push_back(target.endpoint);
   }
   group.pool->set_targets(std::move(endpoints));
-  group.pool->set_least_outstanding(group.attributes["load_balancing.algorithm.type"] == "least_outstanding_requests");
+  group.pool->set_least_outstanding(attribute(group, "load_balancing.algorithm.type") == "least_outstanding_requests");
   Stickiness stickiness;
-  stickiness.enabled = group.attributes["stickiness.enabled"] == "true" && group.attributes["stickiness.type"] == "lb_cookie";
-  if (stickiness.enabled) stickiness.duration_seconds = std::stoll(group.attributes["stickiness.lb_cookie.duration_seconds"]);
+  stickiness.enabled = attribute(group, "stickiness.enabled") == "true" && attribute(group, "stickiness.type") == "lb_cookie";
+  if (stickiness.enabled) stickiness.duration_seconds = std::stoll(attribute(group, "stickiness.lb_cookie.duration_seconds"));
   group.pool->set_stickiness(stickiness);
 }
 

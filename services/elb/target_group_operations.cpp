@@ -314,7 +314,8 @@ Value ElbService::deregister_targets(const RequestContext&, const Value& input) 
       throw ApiError("InvalidTargetException", "The following targets are not registered in target group '" +
                                                    group.arn + "': '" + t.key.id + "'");
   }
-  for (const auto& t : targets) drain(group, group.targets.at(t.key));
+  for (const auto& t : targets)  // a target named twice is drained once
+    if (auto it = group.targets.find(t.key); it != group.targets.end()) drain(group, it->second);
   store_.save(group);
   sync_traffic();
   return Value::object();

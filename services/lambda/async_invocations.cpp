@@ -74,7 +74,9 @@ void LambdaService::run_event(const std::shared_ptr<AsyncEvent>& event) {
     std::lock_guard lock(mutex_);
     event_done(event, result, executed);
   };
-  executor_.invoke(runtime_for(f->second, *v), std::move(request));
+  FunctionRuntime runtime = runtime_for(f->second, *v);
+  runtime.reserved = runtime.concurrency == 0;  // events wait for a free environment
+  executor_.invoke(runtime, std::move(request));
 }
 
 void LambdaService::event_done(const std::shared_ptr<AsyncEvent>& event, const InvokeResult& result,

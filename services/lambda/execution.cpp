@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 constexpr auto kReapInterval = std::chrono::milliseconds(100);
 // An environment that has had no work this long is shut down, as Lambda reclaims idle ones.
 constexpr auto kIdleLifetime = std::chrono::minutes(10);
+// How long an environment may take to ask for its first work: Lambda's init phase
+// limit, or the function's timeout when that is longer.
+constexpr std::int64_t kInitLimitSeconds = 10;
 constexpr std::size_t kLogTailBytes = 4096;
 constexpr std::string_view kApiPrefix = "/2018-06-01/runtime/";
 
@@ -67,6 +70,7 @@ struct Executor::Environment {
   std::function<void(RuntimeAnswer)> waiting;  // its GET .../next, while it waits for work
   std::shared_ptr<Invocation> current;
   bool initialized = false;  // it has asked for work at least once
+  std::unique_ptr<Timer> init_timeout;
   bool retired = false;      // ends after its current invocation
   Clock::time_point started = Clock::now();
   Clock::time_point idle_since = Clock::now();
@@ -97,6 +101,11 @@ void Executor::invoke(const FunctionRuntime& function, InvokeRequest request) {
   invocation->request = std::move(request);
   if (!invocation->request.request_id.empty()) invocation->request_id = invocation->request.request_id;
   std::lock_guard lock(mutex_);
+  if (stopping_) {
+    InvokeResult gone{error_payload("Runtime.ExitError", "The server is shutting down."), true, false, {}};
+    scheduler_.post([invocation, gone] { invocation->request.done(gone); });
+    return;
+  }
   Pool& pool = pools_[function.key];
   pool.function = function;
   if (function.reserved) {
@@ -189,7 +198,8 @@ void Executor::spawn(Pool& pool) {
   env->id = next_id_++;
   env->function = pool.function;
   env->log_stream = log_stream(pool.function.version);
-  fs::create_directories(log_dir(pool.function.function_name));
+  std::error_code ignored;
+  fs::create_directories(log_dir(pool.function.function_name), ignored);
   env->log_path = log_dir(pool.function.function_name) / (std::to_string(ids::now_ms()) + "-" + std::to_string(env->id) + ".log");
   std::uint64_t id = env->id;
   env->runtime_api = host_.open(id, [this, id](RuntimeRequest request, std::function<void(RuntimeAnswer)> answer) {
@@ -208,6 +218,17 @@ void Executor::spawn(Pool& pool) {
     fail_waiting(pool, error_payload("Runtime.InvalidEntrypoint", why_not));
     return;
   }
+  auto limit = std::chrono::seconds(std::max(kInitLimitSeconds, pool.function.timeout_seconds));
+  env->init_timeout = scheduler_.after(limit, [this, id, limit] {
+    std::lock_guard lock(mutex_);
+    auto it = environments_.find(id);
+    if (it == environments_.end() || it->second->initialized) return;
+    Environment& slow = *it->second;
+    write_log(slow, "INIT_REPORT Init Duration: " + std::to_string(limit.count() * 1000) + ".00 ms\tPhase: init\tStatus: timeout\n");
+    fail_waiting(pools_[slow.function.key],
+                 error_payload("Sandbox.Timedout", "Task timed out after " + std::to_string(limit.count()) + ".00 seconds"));
+    end(id);
+  });
   pool.environments.push_back(id);
   environments_.emplace(id, std::move(env));
   schedule_reaper();
@@ -264,8 +285,10 @@ void Executor::finish(Environment& env, std::string payload, bool error) {
   result.payload = std::move(payload);
   result.function_error = error;
   if (invocation->request.tail_log) {
-    std::string log = read_from(env.log_path, invocation->log_offset);
-    result.log_tail = log.size() > kLogTailBytes ? log.substr(log.size() - kLogTailBytes) : log;
+    std::error_code ec;
+    std::uintmax_t size = fs::file_size(env.log_path, ec);
+    std::uintmax_t from = ec ? invocation->log_offset : std::max(invocation->log_offset, size > kLogTailBytes ? size - kLogTailBytes : 0);
+    result.log_tail = read_from(env.log_path, from);
   }
   scheduler_.post([invocation, result = std::move(result)]() mutable { invocation->request.done(std::move(result)); });
 }
@@ -282,6 +305,10 @@ void Executor::fail_waiting(Pool& pool, const std::string& payload) {
 void Executor::end(std::uint64_t id) {
   auto it = environments_.find(id);
   if (it == environments_.end()) return;
+  if (it->second->current)
+    finish(*it->second, error_payload("Runtime.ExitError", "RequestId: " + it->second->current->request_id +
+                                                              " Error: the runtime stopped before answering"),
+           true);
   host_.close(id);
   auto env = std::move(it->second);
   environments_.erase(it);
@@ -304,6 +331,7 @@ void Executor::on_runtime_request(std::uint64_t id, RuntimeRequest request, std:
   const RuntimeAnswer accepted{202, {}, R"({"status":"OK"})"};
   if (request.method == "GET" && path == "invocation/next") {
     if (!env.initialized) env.init_duration = Clock::now() - env.started;
+    env.init_timeout.reset();
     env.initialized = true;
     env.idle_since = Clock::now();
     env.waiting = std::move(answer);

@@ -207,8 +207,14 @@ Value LambdaService::delete_function(const RequestContext& ctx, const Value& inp
   if (!qualifier.empty()) {
     auto number = version_number(qualifier);
     if (!number || !f.versions.contains(*number)) throw not_found(f.arn + ":" + qualifier);
+    auto routes_to = [&](const Value& alias) {
+      if (alias.find("FunctionVersion")->as_string() == qualifier) return true;
+      const Value* routing = alias.find("RoutingConfig");
+      const Value* weights = routing ? routing->find("AdditionalVersionWeights") : nullptr;
+      return weights && weights->is_object() && weights->find(qualifier) != nullptr;
+    };
     for (const auto& [alias, config] : f.aliases)
-      if (config.find("FunctionVersion")->as_string() == qualifier)
+      if (routes_to(config))
         throw ApiError("ResourceConflictException", "Unable to delete version because the following aliases reference it: [" + alias + "]");
     f.versions.erase(*number);
     store_.save(f);
@@ -217,6 +223,8 @@ Value LambdaService::delete_function(const RequestContext& ctx, const Value& inp
   if (f.reserved_concurrency) reserved_in(f) -= *f.reserved_concurrency;
   store_.remove(f.arn);
   executor_.retire(f.arn);
+  std::error_code ignored;
+  std::filesystem::remove_all(executor_.log_dir(f.name), ignored);
   functions_.erase(f.arn);
   return Value(Object{{"StatusCode", Value(204)}});
 }

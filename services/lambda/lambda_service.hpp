@@ -99,6 +99,8 @@ class LambdaService : public Service {
   void invoke_batch(const std::shared_ptr<Batch>& batch);
   void settle(const std::shared_ptr<Batch>& batch, const InvokeResult& result);
   void delete_messages(const std::string& queue_arn, const std::vector<const Value*>& messages);
+  // Makes messages visible again at once (ChangeMessageVisibility to 0).
+  void release_messages(const std::string& queue_arn, const std::vector<const Value*>& messages);
 
   // alias_operations.cpp
   Value create_alias(const RequestContext&, const Value&);

@@ -121,6 +121,22 @@ void LambdaService::delete_messages(const std::string& queue_arn, const std::vec
   }
 }
 
+void LambdaService::release_messages(const std::string& queue_arn, const std::vector<const Value*>& messages) {
+  Service* sqs = services_("sqs");
+  if (!sqs) return;
+  QueueAddress queue = address_of(queue_arn);
+  for (std::size_t start = 0; start < messages.size(); start += kMaxReceive) {
+    Value entries = Value::array();
+    for (std::size_t i = start; i < std::min(messages.size(), start + kMaxReceive); ++i)
+      entries.push(Value(Object{{"Id", Value(std::to_string(i - start))},
+                                {"ReceiptHandle", *messages[i]->find("ReceiptHandle")},
+                                {"VisibilityTimeout", Value(0)}}));
+    queue.context.request_id = ids::uuid();
+    sqs->call("ChangeMessageVisibilityBatch", queue.context,
+              Value(Object{{"QueueUrl", Value(queue.url)}, {"Entries", std::move(entries)}}), [](Outcome) {});
+  }
+}
+
 void LambdaService::start_pollers(const std::string& uuid) {
   EventSourceMapping& m = mappings_.at(uuid);
   ++m.generation;  // the pollers of the previous settings stop at their next step
@@ -129,6 +145,11 @@ void LambdaService::start_pollers(const std::string& uuid) {
   if (const Value* scaling = m.configuration.find("ScalingConfig"))
     if (const Value* maximum = scaling->find("MaximumConcurrency"); maximum && maximum->is_int())
       pollers = std::min<std::int64_t>(maximum->as_int(), kDefaultPollers);
+  // No more batches at once than the function may run at once.
+  auto reference = parse_reference(m.configuration.find("FunctionArn")->as_string());
+  if (auto f = reference ? functions_.find(function_arn(reference->region, reference->account, reference->name)) : functions_.end();
+      f != functions_.end() && f->second.reserved_concurrency)
+    pollers = std::clamp<std::int64_t>(*f->second.reserved_concurrency, 1, pollers);
   for (std::int64_t i = 0; i < pollers; ++i) {
     auto batch = std::make_shared<Batch>();
     batch->uuid = uuid;
@@ -150,7 +171,8 @@ void LambdaService::receive(std::shared_ptr<Batch> batch) {
   const Value& c = m->configuration;
   std::int64_t size = c.find("BatchSize")->as_int();
   std::int64_t wait = kLongPollSeconds;
-  if (!batch->messages.empty()) wait = std::max<std::int64_t>(0, (batch->deadline_ms - ids::now_ms()) / 1000);
+  // Rounded up: a wait of 0 would answer at once and spin until the window ends.
+  if (!batch->messages.empty()) wait = std::max<std::int64_t>(1, (batch->deadline_ms - ids::now_ms() + 999) / 1000);
   QueueAddress queue = address_of(c.find("EventSourceArn")->as_string());
   queue.context.request_id = ids::uuid();
   Value input = Value(Object{
@@ -169,45 +191,82 @@ void LambdaService::receive(std::shared_ptr<Batch> batch) {
 }
 
 void LambdaService::received(const std::shared_ptr<Batch>& batch, const Outcome& outcome) {
-  EventSourceMapping* m = current(*batch);
-  if (!m) return;
+  const Value* messages = nullptr;
+  if (const Value* output = std::get_if<Value>(&outcome))
+    if (const Value* list = output->find("Messages"); list && list->is_array()) messages = list;
+  auto it = mappings_.find(batch->uuid);
+  // Messages a poller of a deleted or disabled mapping received go back to the queue.
+  if (it == mappings_.end() || stopping_ || it->second.configuration.find("State")->as_string() != "Enabled") {
+    std::vector<const Value*> back;
+    for (const auto& message : batch->messages) back.push_back(&message);
+    if (messages)
+      for (const auto& message : messages->as_array()) back.push_back(&message);
+    if (it != mappings_.end()) release_messages(it->second.configuration.find("EventSourceArn")->as_string(), back);
+    return;
+  }
+  EventSourceMapping& m = it->second;
   if (std::holds_alternative<ApiError>(outcome)) {
-    m->configuration.set("LastProcessingResult", "PROBLEM: " + std::string(std::get<ApiError>(outcome).what()));
+    m.configuration.set("LastProcessingResult", "PROBLEM: " + std::string(std::get<ApiError>(outcome).what()));
+    if (m.generation != batch->generation) return;
     batch->retry = scheduler_.after(kRetryAfterError, [this, batch] {
       std::lock_guard lock(mutex_);
       receive(batch);
     });
     return;
   }
-  const Value& output = std::get<Value>(outcome);
-  const std::string& queue_arn = m->configuration.find("EventSourceArn")->as_string();
-  if (const Value* messages = output.find("Messages"); messages && messages->is_array()) {
+  const std::string& queue_arn = m.configuration.find("EventSourceArn")->as_string();
+  if (messages) {
     // Messages no filter matches are deleted unseen, as Lambda does.
     std::vector<const Value*> unwanted;
     for (const auto& message : messages->as_array()) {
-      if (!m->filters.empty() && !passes(m->filters, record(message, queue_arn, ""))) {
+      if (!m.filters.empty() && !passes(m.filters, record(message, queue_arn, ""))) {
         unwanted.push_back(&message);
         continue;
       }
       if (batch->messages.empty())
-        batch->deadline_ms = ids::now_ms() + m->configuration.find("MaximumBatchingWindowInSeconds")->as_int() * 1000;
+        batch->deadline_ms = ids::now_ms() + m.configuration.find("MaximumBatchingWindowInSeconds")->as_int() * 1000;
       batch->messages.push_back(message);
     }
     delete_messages(queue_arn, unwanted);
   }
-  bool full = static_cast<std::int64_t>(batch->messages.size()) >= m->configuration.find("BatchSize")->as_int();
-  if (batch->messages.empty() || (!full && ids::now_ms() < batch->deadline_ms)) return receive(batch);
+  // A poller of superseded settings hands over what it holds and stops.
+  bool stale = m.generation != batch->generation;
+  bool full = static_cast<std::int64_t>(batch->messages.size()) >= m.configuration.find("BatchSize")->as_int();
+  if (batch->messages.empty()) {
+    if (!stale) receive(batch);
+    return;
+  }
+  if (!stale && !full && ids::now_ms() < batch->deadline_ms) return receive(batch);
   invoke_batch(batch);
 }
 
 void LambdaService::invoke_batch(const std::shared_ptr<Batch>& batch) {
-  EventSourceMapping* m = current(*batch);
-  if (!m) return;
-  const std::string& queue_arn = m->configuration.find("EventSourceArn")->as_string();
-  const std::string& function_arn = m->configuration.find("FunctionArn")->as_string();
+  auto it = mappings_.find(batch->uuid);
+  if (it == mappings_.end()) return;
+  const std::string& queue_arn = it->second.configuration.find("EventSourceArn")->as_string();
+  const std::string& function_arn = it->second.configuration.find("FunctionArn")->as_string();
+  // The function (or the version or alias the mapping names) may be gone: the batch
+  // goes back to the queue and the poller tries again later, as Lambda does.
   auto reference = parse_reference(function_arn);
   auto f = functions_.find(reference ? lambda::function_arn(reference->region, reference->account, reference->name) : "");
-  if (f == functions_.end()) return;  // the function is gone; the mapping does nothing
+  const FunctionVersion* v = nullptr;
+  if (f != functions_.end()) {
+    try {
+      v = &target_version(f->second, reference->qualifier);
+    } catch (const ApiError&) {
+    }
+  }
+  if (!v) {
+    it->second.configuration.set("LastProcessingResult", "PROBLEM: Function not found");
+    auto next = std::make_shared<Batch>();
+    next->uuid = batch->uuid;
+    next->generation = batch->generation;
+    next->retry = scheduler_.after(kRetryAfterError, [this, next] {
+      std::lock_guard lock(mutex_);
+      receive(next);
+    });
+    return;
+  }
   QueueAddress queue = address_of(queue_arn);
   Array records;
   for (const auto& message : batch->messages) records.push_back(record(message, queue_arn, queue.context.region));
@@ -218,7 +277,9 @@ void LambdaService::invoke_batch(const std::shared_ptr<Batch>& batch) {
     std::lock_guard lock(mutex_);
     settle(batch, result);
   };
-  executor_.invoke(runtime_for(f->second, target_version(f->second, reference->qualifier)), std::move(request));
+  FunctionRuntime runtime = runtime_for(f->second, *v);
+  runtime.reserved = runtime.concurrency == 0;  // batches wait for a free environment
+  executor_.invoke(runtime, std::move(request));
 }
 
 void LambdaService::settle(const std::shared_ptr<Batch>& batch, const InvokeResult& result) {
