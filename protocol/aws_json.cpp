@@ -1,3 +1,4 @@
+#include "protocol/checksums.hpp"
 #include "protocol/json.hpp"
 #include "protocol/wire_formats.hpp"
 
@@ -54,6 +55,11 @@ void check_types(const Shape& shape, const Value& v, const Path& path) {
   }
 }
 
+// DynamoDB's clients check every answer's body against this header (errors too).
+void add_checksum(const ServiceModel* model, HttpResponse& response) {
+  if (model && model->service == "dynamodb") response.set_header("x-amz-crc32", std::to_string(checksums::crc32(response.body)));
+}
+
 std::string type_prefix(const ServiceModel* model) {
   return model ? "com.amazonaws." + model->service + "#" : std::string();
 }
@@ -73,11 +79,12 @@ Value decode_json_input(std::string_view body, const Shape* input) {
   return doc;
 }
 
-HttpResponse json_output(const ServiceModel&, const Value& output, std::string_view request_id) {
+HttpResponse json_output(const ServiceModel& model, const Value& output, std::string_view request_id) {
   HttpResponse response;
   response.body = output.is_null() ? "{}" : json::write(output);
   response.set_header("Content-Type", kContentType);
   response.set_header("x-amzn-RequestId", request_id);
+  add_checksum(&model, response);
   return response;
 }
 
@@ -93,6 +100,7 @@ HttpResponse json_error(const ServiceModel* model, const ApiError& error, std::s
   response.set_header("x-amzn-RequestId", request_id);
   if (model && model->query_compatible)
     response.set_header("x-amzn-query-error", traits.query_code + (traits.sender ? ";Sender" : ";Receiver"));
+  add_checksum(model, response);
   return response;
 }
 

@@ -1,5 +1,6 @@
 #include "protocol/checksums.hpp"
 
+#include <boost/crc.hpp>
 #include <cctype>
 #include <map>
 #include <stdexcept>
@@ -50,6 +51,12 @@ std::array<unsigned char, 16> md5(std::string_view data) {
 std::string md5_hex(std::string_view data) {
   auto digest = md5(data);
   return to_hex(digest.data(), digest.size());
+}
+
+std::uint32_t crc32(std::string_view data) {
+  boost::crc_32_type crc;
+  crc.process_bytes(data.data(), data.size());
+  return crc.checksum();
 }
 
 std::string sha256(std::string_view data) {

@@ -10,6 +10,7 @@ namespace stratus::checksums {
 
 std::array<unsigned char, 16> md5(std::string_view data);
 std::string md5_hex(std::string_view data);
+std::uint32_t crc32(std::string_view data);  // as in x-amz-crc32
 std::string sha256(std::string_view data);  // the 32 raw bytes
 std::string sha256_hex(std::string_view data);
 std::string to_hex(const unsigned char* data, size_t size);

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -67,22 +68,16 @@ async function healthy(endpoint) {
 /** SDK clients for one endpoint, all destroyed together when the server stops. */
 function clientPool(endpoint) {
   const clients = [];
+  const maker = (Client) => (extra = {}) => {
+    const c = new Client({ endpoint, ...CLIENT_DEFAULTS, ...extra });
+    clients.push(c);
+    return c;
+  };
   return {
-    sqs(extra = {}) {
-      const c = new SQSClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
-      clients.push(c);
-      return c;
-    },
-    sns(extra = {}) {
-      const c = new SNSClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
-      clients.push(c);
-      return c;
-    },
-    lambda(extra = {}) {
-      const c = new LambdaClient({ endpoint, ...CLIENT_DEFAULTS, ...extra });
-      clients.push(c);
-      return c;
-    },
+    sqs: maker(SQSClient),
+    sns: maker(SNSClient),
+    lambda: maker(LambdaClient),
+    dynamodb: maker(DynamoDBClient),
     destroyAll() {
       for (const c of clients) c.destroy();
     },
@@ -91,7 +86,7 @@ function clientPool(endpoint) {
 
 /**
  * Start a server (or attach to STRATUS_TEST_ENDPOINT).
- * Returns { endpoint, external, sqs(), sns(), lambda(), stop() }.
+ * Returns { endpoint, external, sqs(), sns(), lambda(), dynamodb(), stop() }.
  */
 export async function startServer() {
   const external = process.env.STRATUS_TEST_ENDPOINT;
@@ -104,6 +99,7 @@ export async function startServer() {
       sqs: pool.sqs,
       sns: pool.sns,
       lambda: pool.lambda,
+      dynamodb: pool.dynamodb,
       async stop() {
         pool.destroyAll();
       },
@@ -190,6 +186,7 @@ export async function startServer() {
     sqs: pool.sqs,
     sns: pool.sns,
     lambda: pool.lambda,
+    dynamodb: pool.dynamodb,
     async stop() {
       pool.destroyAll();
       if (!exitInfo) child.kill('SIGTERM');

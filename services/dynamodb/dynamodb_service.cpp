@@ -1,0 +1,65 @@
+#include "services/dynamodb/dynamodb_service.hpp"
+
+#include "protocol/json.hpp"
+#include "storage/statement.hpp"
+
+namespace stratus::dynamodb {
+namespace {
+
+const std::vector<std::string_view> kMigrations = {
+    R"(CREATE TABLE dynamodb_tables (arn TEXT PRIMARY KEY, document TEXT NOT NULL);)",
+};
+
+}  // namespace
+
+const OperationTable<DynamoDbService>& DynamoDbService::operations() {
+  static const OperationTable<DynamoDbService> table = {
+      {"CreateTable", {&DynamoDbService::create_table}},
+      {"DeleteTable", {&DynamoDbService::delete_table}},
+      {"DescribeTable", {&DynamoDbService::describe_table}},
+      {"ListTables", {&DynamoDbService::list_tables}},
+  };
+  return table;
+}
+
+DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
+  db_.migrate("dynamodb", kMigrations);
+  db_.read([this](storage::Connection& c) {
+    auto& s = c.prepared("SELECT document FROM dynamodb_tables");
+    while (s.step()) {
+      Value d = json::parse(s.column_text(0));
+      RequestContext ctx;
+      ctx.account = d.find("Account")->as_string();
+      ctx.region = d.find("Region")->as_string();
+      Table t = define_table(*d.find("Input"), ctx.account, ctx.region);
+      t.description = *d.find("Description");
+      t.tags = json::read_string_map(json::write(*d.find("Tags")));
+      tables_.emplace(t.arn, std::move(t));
+    }
+  });
+}
+
+void DynamoDbService::call(std::string_view operation, const RequestContext& context, Value input, Reply reply) {
+  dispatch(*this, operations(), mutex_, operation, context, input, reply);
+}
+
+void DynamoDbService::save(const Table& t) {
+  Value tags = Value::object();
+  for (const auto& [k, v] : t.tags) tags.set(k, v);
+  Value d = Value(Object{{"Account", Value(t.account)},
+                         {"Region", Value(t.region)},
+                         {"Input", t.input},
+                         {"Description", t.description},
+                         {"Tags", std::move(tags)}});
+  db_.write([arn = t.arn, text = json::write(d)](storage::Connection& c) {
+    c.prepared("INSERT OR REPLACE INTO dynamodb_tables (arn, document) VALUES (?, ?)").bind(1, arn).bind(2, text).run();
+  });
+}
+
+void DynamoDbService::reset() {
+  std::lock_guard lock(mutex_);
+  tables_.clear();
+  db_.write([](storage::Connection& c) { c.prepared("DELETE FROM dynamodb_tables").run(); });
+}
+
+}  // namespace stratus::dynamodb

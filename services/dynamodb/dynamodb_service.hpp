@@ -1,0 +1,46 @@
+#pragma once
+// Amazon DynamoDB. The operation table in dynamodb_service.cpp lists what is served;
+// table_operations.cpp has the control plane. Items, queries and the expression
+// language come next (NOTES.md).
+//
+// Concurrency: one mutex guards the tables.
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "services/dynamodb/table.hpp"
+#include "services/operations.hpp"
+#include "services/service.hpp"
+#include "storage/database.hpp"
+
+namespace stratus::dynamodb {
+
+class DynamoDbService : public Service {
+ public:
+  explicit DynamoDbService(storage::Database& db);
+
+  std::string_view name() const override { return "dynamodb"; }
+  void call(std::string_view operation, const RequestContext& context, Value input, Reply reply) override;
+  void reset() override;
+  void shutdown() override {}
+
+ private:
+  static const OperationTable<DynamoDbService>& operations();
+
+  // table_operations.cpp
+  Value create_table(const RequestContext&, const Value&);
+  Value describe_table(const RequestContext&, const Value&);
+  Value list_tables(const RequestContext&, const Value&);
+  Value delete_table(const RequestContext&, const Value&);
+
+  // A table by name or ARN, in the caller's account and region; throws ResourceNotFoundException.
+  Table& table(const RequestContext& ctx, const std::string& name_or_arn);
+  Value described(const Table& t) const;
+  void save(const Table& t);
+
+  std::mutex mutex_;
+  std::map<std::string, Table> tables_;  // by ARN
+  storage::Database& db_;
+};
+
+}  // namespace stratus::dynamodb
