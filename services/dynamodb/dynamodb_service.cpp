@@ -15,15 +15,20 @@ const std::vector<std::string_view> kMigrations = {
 const OperationTable<DynamoDbService>& DynamoDbService::operations() {
   static const OperationTable<DynamoDbService> table = {
       {"CreateTable", {&DynamoDbService::create_table}},
+      {"DeleteItem", {&DynamoDbService::delete_item}},
       {"DeleteTable", {&DynamoDbService::delete_table}},
       {"DescribeTable", {&DynamoDbService::describe_table}},
+      {"GetItem", {&DynamoDbService::get_item}},
       {"ListTables", {&DynamoDbService::list_tables}},
+      {"PutItem", {&DynamoDbService::put_item}},
+      {"Scan", {&DynamoDbService::scan}},
   };
   return table;
 }
 
 DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
   db_.migrate("dynamodb", kMigrations);
+  ItemStore::migrate(db_);
   db_.read([this](storage::Connection& c) {
     auto& s = c.prepared("SELECT document FROM dynamodb_tables");
     while (s.step()) {
@@ -34,8 +39,14 @@ DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
       Table t = define_table(*d.find("Input"), ctx.account, ctx.region);
       t.description = *d.find("Description");
       t.tags = json::read_string_map(json::write(*d.find("Tags")));
+      t.items = std::make_shared<ItemStore>(db_, t.id());
       tables_.emplace(t.arn, std::move(t));
     }
+  });
+  std::map<std::string, ItemStore*> by_id;
+  for (auto& [arn, t] : tables_) by_id[t.id()] = t.items.get();
+  ItemStore::load(db_, [&](const std::string& table_id, ItemKey key, Item item) {
+    if (auto it = by_id.find(table_id); it != by_id.end()) it->second->restore(std::move(key), std::move(item));
   });
 }
 
@@ -59,7 +70,10 @@ void DynamoDbService::save(const Table& t) {
 void DynamoDbService::reset() {
   std::lock_guard lock(mutex_);
   tables_.clear();
-  db_.write([](storage::Connection& c) { c.prepared("DELETE FROM dynamodb_tables").run(); });
+  db_.write([](storage::Connection& c) {
+    c.prepared("DELETE FROM dynamodb_tables").run();
+    c.prepared("DELETE FROM dynamodb_items").run();
+  });
 }
 
 }  // namespace stratus::dynamodb

@@ -1,7 +1,7 @@
 #pragma once
 // Amazon DynamoDB. The operation table in dynamodb_service.cpp lists what is served;
-// table_operations.cpp has the control plane. Items, queries and the expression
-// language come next (NOTES.md).
+// table_operations.cpp has the control plane, item_operations.cpp the items.
+// Queries and the expression language come next (NOTES.md).
 //
 // Concurrency: one mutex guards the tables.
 #include <map>
@@ -32,6 +32,12 @@ class DynamoDbService : public Service {
   Value describe_table(const RequestContext&, const Value&);
   Value list_tables(const RequestContext&, const Value&);
   Value delete_table(const RequestContext&, const Value&);
+
+  // item_operations.cpp
+  Value put_item(const RequestContext&, const Value&);
+  Value get_item(const RequestContext&, const Value&);
+  Value delete_item(const RequestContext&, const Value&);
+  Value scan(const RequestContext&, const Value&);
 
   // A table by name or ARN, in the caller's account and region; throws ResourceNotFoundException.
   Table& table(const RequestContext& ctx, const std::string& name_or_arn);

@@ -124,6 +124,7 @@ Table define_table(const Value& input, const std::string& account, const std::st
     if (!index_names.insert(name).second) throw invalid("Duplicate index name: " + name);
     const Value* ks = index.find("KeySchema");
     KeySchema k = key_schema(ks ? *ks : Value(), field);
+    t.indexes[name] = k;
     used.insert(k.partition_key);
     if (k.sort_key) used.insert(*k.sort_key);
     return std::pair{name, k};
@@ -204,6 +205,63 @@ Table define_table(const Value& input, const std::string& account, const std::st
   for (const auto& tag : input::list(input, "Tags"))
     t.tags[input::optional_string(tag, "Key").value_or("")] = input::optional_string(tag, "Value").value_or("");
   return t;
+}
+
+namespace {
+
+constexpr std::size_t kMaxPartitionKeyBytes = 2048, kMaxSortKeyBytes = 1024;
+
+// One key attribute of an item, checked: present, of its defined type, within size.
+std::string key_part(const Table& table, const Item& item, const std::string& name, std::size_t max_bytes, const char* which) {
+  auto it = item.find(name);
+  if (it == item.end()) throw invalid("Missing the key " + name + " in the item");
+  const std::string& expected = table.attribute_types.at(name);
+  std::string actual = type_name(it->second.type());
+  if (actual != expected) throw invalid("Type mismatch for key " + name + " expected: " + expected + " actual: " + actual);
+  if (it->second.type() != Type::N && it->second.as_string().empty())
+    throw validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty " +
+                     std::string(expected == "S" ? "string" : "binary") + " value. Key: " + name);
+  std::string bytes = it->second.key_bytes();
+  if (it->second.type() != Type::N && bytes.size() > max_bytes)
+    throw invalid(std::string("Size of ") + which + " has exceeded the maximum size limit of" + std::to_string(max_bytes) + " bytes");
+  return bytes;
+}
+
+}  // namespace
+
+ItemKey key_of(const Table& table, const Item& item, bool exact) {
+  if (exact && item.size() != (table.key.sort_key ? 2u : 1u)) throw validation("The provided key element does not match the schema");
+  ItemKey key;
+  try {
+    key.partition = key_part(table, item, table.key.partition_key, kMaxPartitionKeyBytes, "hashkey");
+    if (table.key.sort_key) key.sort = key_part(table, item, *table.key.sort_key, kMaxSortKeyBytes, "rangekey");
+  } catch (const ApiError&) {
+    if (exact) throw validation("The provided key element does not match the schema");
+    throw;
+  }
+  if (!exact) {
+    // An index key attribute, where an item has one, must be of its defined type.
+    for (const auto& [index, k] : table.indexes) {
+      for (const std::string* name : {&k.partition_key, k.sort_key ? &*k.sort_key : nullptr}) {
+        if (!name) continue;
+        auto it = item.find(*name);
+        if (it == item.end()) continue;
+        const std::string& expected = table.attribute_types.at(*name);
+        std::string actual = type_name(it->second.type());
+        if (actual != expected)
+          throw invalid("Type mismatch for Index Key " + *name + " Expected: " + expected + " Actual: " + actual +
+                        " IndexName: " + index);
+      }
+    }
+  }
+  return key;
+}
+
+Item key_attributes(const Table& table, const Item& item) {
+  Item key;
+  key.emplace(table.key.partition_key, item.at(table.key.partition_key));
+  if (table.key.sort_key) key.emplace(*table.key.sort_key, item.at(*table.key.sort_key));
+  return key;
 }
 
 }  // namespace stratus::dynamodb

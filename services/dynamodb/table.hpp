@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "protocol/value.hpp"
+#include "services/dynamodb/item_store.hpp"
 
 namespace stratus::dynamodb {
 
@@ -23,7 +26,17 @@ struct Table {
   std::map<std::string, std::string> tags;
   KeySchema key;
   std::map<std::string, std::string> attribute_types;  // from AttributeDefinitions: S, N or B
+  std::map<std::string, KeySchema> indexes;            // global and local, by name
+  std::shared_ptr<ItemStore> items;
+  std::string id() const { return description.find("TableId")->as_string(); }
 };
+
+// The key of an item, which must hold the table's key attributes with their defined
+// types (and any index key attribute with its type); or, with `exact`, of a Key
+// parameter, which must hold exactly the key attributes. Throws ValidationException.
+ItemKey key_of(const Table& table, const Item& item, bool exact);
+// The key attributes of an item, as LastEvaluatedKey gives them.
+Item key_attributes(const Table& table, const Item& item);
 
 // Checks a CreateTable input as DynamoDB does and builds the table's description;
 // throws ValidationException with DynamoDB's messages.

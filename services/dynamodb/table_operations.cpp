@@ -28,17 +28,18 @@ Table& DynamoDbService::table(const RequestContext& ctx, const std::string& name
   return it->second;
 }
 
-// The description with the table's live counts (no items are kept yet: both are 0).
+// The description with the table's live counts.
 Value DynamoDbService::described(const Table& t) const {
   Value d = t.description;
-  d.set("TableSizeBytes", 0);
-  d.set("ItemCount", 0);
+  d.set("TableSizeBytes", t.items->size_bytes());
+  d.set("ItemCount", t.items->count());
   return d;
 }
 
 Value DynamoDbService::create_table(const RequestContext& ctx, const Value& input) {
   Table t = define_table(input, ctx.account, ctx.region);
   if (tables_.contains(t.arn)) throw ApiError("ResourceInUseException", "Table already exists: " + t.name);
+  t.items = std::make_shared<ItemStore>(db_, t.id());
   save(t);
   // A new table is answered as still being created (then it is ACTIVE), so that the
   // table_exists waiter has something to wait for.
@@ -76,6 +77,7 @@ Value DynamoDbService::delete_table(const RequestContext& ctx, const Value& inpu
     throw ApiError("ValidationException", "Resource cannot be deleted as it is currently protected against deletion. "
                                           "Disable deletion protection first.");
   Value answer = with_status(described(t), "DELETING");
+  t.items->clear();
   db_.write([arn = t.arn](storage::Connection& c) {
     c.prepared("DELETE FROM dynamodb_tables WHERE arn = ?").bind(1, arn).run();
   });

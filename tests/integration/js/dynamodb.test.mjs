@@ -1,13 +1,17 @@
 // DynamoDB table tests driven by the AWS SDK for JavaScript v3 (awsJson1.0). The SDK
 // checks each answer's x-amz-crc32 header against its body, so every call here also
-// checks the checksum. Items come next (see NOTES.md).
+// checks the checksum.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateTableCommand,
+  DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  GetItemCommand,
   ListTablesCommand,
+  PutItemCommand,
+  ScanCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { startServer, uniqueName } from './harness.mjs';
@@ -63,4 +67,31 @@ test('CreateTable refuses what DynamoDB refuses, with its messages', async () =>
     });
   await ddb.send(new CreateTableCommand(keyed(name)));
   await assert.rejects(ddb.send(new CreateTableCommand(keyed(name))), { name: 'ResourceInUseException' });
+});
+
+test('items are put, read, scanned and deleted', async () => {
+  const name = uniqueName('items', 'ddb');
+  await ddb.send(new CreateTableCommand(keyed(name)));
+  for (let i = 0; i < 3; i++) {
+    await ddb.send(new PutItemCommand({
+      TableName: name,
+      Item: { pk: { S: 'p' }, sk: { N: String(i) }, v: { M: { n: { N: '1.50' }, ok: { BOOL: true } } } },
+    }));
+  }
+  const { Item } = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: 'p' }, sk: { N: '1' } } }));
+  assert.deepEqual(Item, { pk: { S: 'p' }, sk: { N: '1' }, v: { M: { n: { N: '1.5' }, ok: { BOOL: true } } } });
+  const scan = await ddb.send(new ScanCommand({ TableName: name, Limit: 2 }));
+  assert.equal(scan.Count, 2);
+  assert.deepEqual(scan.LastEvaluatedKey, { pk: { S: 'p' }, sk: { N: '1' } });
+  const old = await ddb.send(new DeleteItemCommand({ TableName: name, Key: { pk: { S: 'p' }, sk: { N: '0' } }, ReturnValues: 'ALL_OLD' }));
+  assert.equal(old.Attributes.sk.N, '0');
+  const rest = await ddb.send(new ScanCommand({ TableName: name }));
+  assert.equal(rest.Count, 2);
+  await assert.rejects(
+    ddb.send(new PutItemCommand({ TableName: name, Item: { pk: { N: '1' }, sk: { N: '1' } } })),
+    (error) => {
+      assert.equal(error.name, 'ValidationException');
+      assert.match(error.message, /Type mismatch for key pk expected: S actual: N/);
+      return true;
+    });
 });

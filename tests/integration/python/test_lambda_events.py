@@ -36,6 +36,22 @@ def handler(event, context):
     return {"batchItemFailures": failures}
 """
 
+# Writes each order into the DynamoDB table named by TABLE; poison orders are
+# reported as batch item failures.
+DYNAMODB_ORDER_HANDLER = """
+import json, os, boto3
+table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+def handler(event, context):
+    failures = []
+    for record in event["Records"]:
+        order = json.loads(record["body"])
+        if order.get("poison"):
+            failures.append({"itemIdentifier": record["messageId"]})
+            continue
+        table.put_item(Item={"orderId": str(order["id"]), "amount": order["amount"], "messageId": record["messageId"]})
+    return {"batchItemFailures": failures}
+"""
+
 # Sends its event to RESULTS, then fails when asked to.
 ASYNC_HANDLER = """
 import json, os, boto3
@@ -115,6 +131,42 @@ class SqsEventSourceTest(EventTestCase):
         got = self.lam.get_event_source_mapping(UUID=mapping["UUID"])
         self.assertEqual(got["State"], "Enabled")
         self.lam.delete_event_source_mapping(UUID=mapping["UUID"])
+
+    def test_orders_pipeline_into_dynamodb(self):
+        """The issue's pipeline: queue (dead-letter queue, maxReceiveCount 3) -> mapping
+        (BatchSize 10) -> a Python function writing each order into a DynamoDB table
+        through boto3 pointed back at the server: every good order in the table exactly
+        once, the poison one in the dead-letter queue after three attempts."""
+        ddb = self.server.client("dynamodb")
+        table = lh.unique("orders")
+        ddb.create_table(TableName=table, KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
+                         BillingMode="PAY_PER_REQUEST")
+        _, dlq_url = self.create_queue()
+        _, queue_url = self.create_queue()
+        self.sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={
+            "VisibilityTimeout": "5",
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": self.queue_arn(dlq_url), "maxReceiveCount": "3"})})
+        name = self.create_python_function(DYNAMODB_ORDER_HANDLER, Environment={"Variables": {"TABLE": table}},
+                                           Timeout=30)["FunctionName"]
+        self.lam.create_event_source_mapping(EventSourceArn=self.queue_arn(queue_url), FunctionName=name, BatchSize=10,
+                                             FunctionResponseTypes=["ReportBatchItemFailures"])
+        for start in range(0, 40, 10):
+            self.sqs.send_message_batch(QueueUrl=queue_url, Entries=[
+                {"Id": str(i), "MessageBody": json.dumps({"id": i, "amount": i * 10})} for i in range(start, start + 10)])
+        self.sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"id": 999, "poison": True}))
+
+        dead = self.receive_one(dlq_url, timeout=60)
+        self.assertEqual(json.loads(dead["Body"]), {"id": 999, "poison": True})
+        deadline = time.monotonic() + 30
+        while True:
+            items = [i for page in ddb.get_paginator("scan").paginate(TableName=table) for i in page["Items"]]
+            if len(items) >= 40 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        self.assertEqual(sorted(int(i["orderId"]["S"]) for i in items), list(range(40)))  # each once
+        self.assertEqual({int(i["orderId"]["S"]) * 10 for i in items}, {int(i["amount"]["N"]) for i in items})
+        self.assertEqual(ddb.describe_table(TableName=table)["Table"]["ItemCount"], 40)
 
     def test_batching_window_gathers_larger_batches(self):
         model = self.lam.meta.service_model.operation_model("CreateEventSourceMapping")
