@@ -285,6 +285,22 @@ class AsyncInvocationTest(EventTestCase):
         self.assertEqual(json.loads(dead["Body"]), {"n": 3, "fail": True})
         self.assertEqual(len(self.drain(results_url)), 1)
 
+    def test_failure_destination_topic(self):
+        """An on-failure destination may be an SNS topic: the record reaches its subscribers."""
+        name, _ = self.results_function(ASYNC_HANDLER)
+        sns = self.server.client("sns")
+        topic = sns.create_topic(Name=lh.unique("failures"))["TopicArn"]
+        _, inbox_url = self.create_queue()
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=self.queue_arn(inbox_url),
+                      Attributes={"RawMessageDelivery": "true"})
+        self.lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=0,
+                                                  DestinationConfig={"OnFailure": {"Destination": topic}})
+        self.lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"n": 5, "fail": True}))
+        record = json.loads(self.receive_one(inbox_url, timeout=20)["Body"])
+        self.assertEqual(record["requestContext"]["condition"], "RetriesExhausted")
+        self.assertEqual(record["requestContext"]["approximateInvokeCount"], 1)
+        self.assertEqual(record["requestPayload"], {"n": 5, "fail": True})
+
     def test_pending_events_survive_a_restart(self):
         harness.require_restartable()
         name, results_url = self.results_function(ASYNC_HANDLER)

@@ -128,6 +128,21 @@ class CreateFunctionTest(h.LambdaTestCase):
         with self.assertAwsError("ResourceNotFoundException", 404):
             self.lam.get_function(FunctionName=name)
 
+    def test_package_paths_cannot_leave_their_folder(self):
+        import io
+        import os
+        import tempfile
+        import zipfile
+        marker = "stratus-escape-%s" % h.unique()
+        for path in ("../" + marker, "/tmp/" + marker, "a/../../" + marker):
+            package = io.BytesIO()
+            with zipfile.ZipFile(package, "w") as z:
+                z.writestr("app.py", h.ECHO_PY)
+                z.writestr(path, "escaped")
+            with self.assertAwsError("InvalidParameterValueException", 400, "Could not unzip uploaded file"):
+                self.create_function(zip_bytes=package.getvalue(), wait=False)
+        self.assertFalse(os.path.exists(os.path.join(tempfile.gettempdir(), marker)))
+
     def test_reserved_environment_variable_on_create(self):
         with self.assertAwsError("InvalidParameterValueException", 400,
                                  "Reserved keys used in this request: AWS_REGION"):
