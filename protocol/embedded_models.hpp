@@ -9,7 +9,7 @@ struct EmbeddedModel {
   std::string_view json;
 };
 
-// The API models compiled into the binary (see cmake/EmbedModels.cmake).
+// The API models compiled into the binary (see cmake/EmbedFiles.cmake).
 const std::vector<EmbeddedModel>& embedded_models();
 
 }  // namespace stratus::protocol

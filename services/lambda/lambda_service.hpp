@@ -98,9 +98,9 @@ class LambdaService : public Service {
   void received(const std::shared_ptr<Batch>& batch, const Outcome& outcome);
   void invoke_batch(const std::shared_ptr<Batch>& batch);
   void settle(const std::shared_ptr<Batch>& batch, const InvokeResult& result);
-  void delete_messages(const std::string& queue_arn, const std::vector<const Value*>& messages);
-  // Makes messages visible again at once (ChangeMessageVisibility to 0).
-  void release_messages(const std::string& queue_arn, const std::vector<const Value*>& messages);
+  // Deletes messages, or changes their visibility (`operation` and `extra` say which).
+  void for_messages(const std::string& queue_arn, const char* operation, const std::vector<const Value*>& messages,
+                    const Object& extra);
 
   // alias_operations.cpp
   Value create_alias(const RequestContext&, const Value&);

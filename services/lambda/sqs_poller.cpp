@@ -107,33 +107,23 @@ struct LambdaService::Batch {
   std::unique_ptr<Timer> retry;
 };
 
-void LambdaService::delete_messages(const std::string& queue_arn, const std::vector<const Value*>& messages) {
+// `operation` (DeleteMessageBatch, ChangeMessageVisibilityBatch) for the messages,
+// ten to a call, each entry with its receipt handle and the `extra` members.
+void LambdaService::for_messages(const std::string& queue_arn, const char* operation,
+                                 const std::vector<const Value*>& messages, const Object& extra) {
   Service* sqs = services_("sqs");
   if (!sqs) return;
   QueueAddress queue = address_of(queue_arn);
   for (std::size_t start = 0; start < messages.size(); start += kMaxReceive) {
     Value entries = Value::array();
-    for (std::size_t i = start; i < std::min(messages.size(), start + kMaxReceive); ++i)
-      entries.push(Value(Object{{"Id", Value(std::to_string(i - start))}, {"ReceiptHandle", *messages[i]->find("ReceiptHandle")}}));
+    for (std::size_t i = start; i < std::min(messages.size(), start + kMaxReceive); ++i) {
+      Value entry = Value(Object{{"Id", Value(std::to_string(i - start))}, {"ReceiptHandle", *messages[i]->find("ReceiptHandle")}});
+      for (const auto& [name, value] : extra) entry.set(name, value);
+      entries.push(std::move(entry));
+    }
     queue.context.request_id = ids::uuid();
-    sqs->call("DeleteMessageBatch", queue.context, Value(Object{{"QueueUrl", Value(queue.url)}, {"Entries", std::move(entries)}}),
+    sqs->call(operation, queue.context, Value(Object{{"QueueUrl", Value(queue.url)}, {"Entries", std::move(entries)}}),
               [](Outcome) {});
-  }
-}
-
-void LambdaService::release_messages(const std::string& queue_arn, const std::vector<const Value*>& messages) {
-  Service* sqs = services_("sqs");
-  if (!sqs) return;
-  QueueAddress queue = address_of(queue_arn);
-  for (std::size_t start = 0; start < messages.size(); start += kMaxReceive) {
-    Value entries = Value::array();
-    for (std::size_t i = start; i < std::min(messages.size(), start + kMaxReceive); ++i)
-      entries.push(Value(Object{{"Id", Value(std::to_string(i - start))},
-                                {"ReceiptHandle", *messages[i]->find("ReceiptHandle")},
-                                {"VisibilityTimeout", Value(0)}}));
-    queue.context.request_id = ids::uuid();
-    sqs->call("ChangeMessageVisibilityBatch", queue.context,
-              Value(Object{{"QueueUrl", Value(queue.url)}, {"Entries", std::move(entries)}}), [](Outcome) {});
   }
 }
 
@@ -201,7 +191,10 @@ void LambdaService::received(const std::shared_ptr<Batch>& batch, const Outcome&
     for (const auto& message : batch->messages) back.push_back(&message);
     if (messages)
       for (const auto& message : messages->as_array()) back.push_back(&message);
-    if (it != mappings_.end()) release_messages(it->second.configuration.find("EventSourceArn")->as_string(), back);
+    // ...made visible again at once.
+    if (it != mappings_.end())
+      for_messages(it->second.configuration.find("EventSourceArn")->as_string(), "ChangeMessageVisibilityBatch", back,
+                   Object{{"VisibilityTimeout", Value(0)}});
     return;
   }
   EventSourceMapping& m = it->second;
@@ -227,7 +220,7 @@ void LambdaService::received(const std::shared_ptr<Batch>& batch, const Outcome&
         batch->deadline_ms = ids::now_ms() + m.configuration.find("MaximumBatchingWindowInSeconds")->as_int() * 1000;
       batch->messages.push_back(message);
     }
-    delete_messages(queue_arn, unwanted);
+    for_messages(queue_arn, "DeleteMessageBatch", unwanted, {});
   }
   // A poller of superseded settings hands over what it holds and stops.
   bool stale = m.generation != batch->generation;
@@ -293,7 +286,7 @@ void LambdaService::settle(const std::shared_ptr<Batch>& batch, const InvokeResu
     std::vector<const Value*> done;
     for (const auto& message : batch->messages)
       if (!failed.contains(message.find("MessageId")->as_string())) done.push_back(&message);
-    delete_messages(c.find("EventSourceArn")->as_string(), done);
+    for_messages(c.find("EventSourceArn")->as_string(), "DeleteMessageBatch", done, {});
   }
   it->second.configuration.set("LastProcessingResult", handled ? "OK" : "PROBLEM: Function call failed");
   if (it->second.generation != batch->generation || stopping_) return;
