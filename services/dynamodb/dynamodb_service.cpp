@@ -16,12 +16,21 @@ const OperationTable<DynamoDbService>& DynamoDbService::operations() {
   static const OperationTable<DynamoDbService> table = {
       {"CreateTable", {&DynamoDbService::create_table}},
       {"DeleteItem", {&DynamoDbService::delete_item}},
+      {"DescribeContinuousBackups", {&DynamoDbService::describe_continuous_backups}},
+      {"DescribeEndpoints", {&DynamoDbService::describe_endpoints}},
+      {"DescribeLimits", {&DynamoDbService::describe_limits}},
+      {"DescribeTimeToLive", {&DynamoDbService::describe_time_to_live}},
       {"DeleteTable", {&DynamoDbService::delete_table}},
       {"DescribeTable", {&DynamoDbService::describe_table}},
       {"GetItem", {&DynamoDbService::get_item}},
       {"ListTables", {&DynamoDbService::list_tables}},
+      {"ListTagsOfResource", {&DynamoDbService::list_tags_of_resource}},
       {"PutItem", {&DynamoDbService::put_item}},
       {"Scan", {&DynamoDbService::scan}},
+      {"TagResource", {&DynamoDbService::tag_resource}},
+      {"UntagResource", {&DynamoDbService::untag_resource}},
+      {"UpdateContinuousBackups", {&DynamoDbService::update_continuous_backups}},
+      {"UpdateTimeToLive", {&DynamoDbService::update_time_to_live}},
   };
   return table;
 }
@@ -39,6 +48,8 @@ DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
       Table t = define_table(*d.find("Input"), ctx.account, ctx.region);
       t.description = *d.find("Description");
       t.tags = json::read_string_map(json::write(*d.find("Tags")));
+      if (const Value* ttl = d.find("TimeToLive")) t.time_to_live = *ttl;
+      if (const Value* pitr = d.find("PointInTimeRecovery"); pitr && pitr->is_bool()) t.point_in_time_recovery = pitr->as_bool();
       t.items = std::make_shared<ItemStore>(db_, t.id());
       tables_.emplace(t.arn, std::move(t));
     }
@@ -61,7 +72,9 @@ void DynamoDbService::save(const Table& t) {
                          {"Region", Value(t.region)},
                          {"Input", t.input},
                          {"Description", t.description},
-                         {"Tags", std::move(tags)}});
+                         {"Tags", std::move(tags)},
+                         {"TimeToLive", t.time_to_live},
+                         {"PointInTimeRecovery", Value(t.point_in_time_recovery)}});
   db_.write([arn = t.arn, text = json::write(d)](storage::Connection& c) {
     c.prepared("INSERT OR REPLACE INTO dynamodb_tables (arn, document) VALUES (?, ?)").bind(1, arn).bind(2, text).run();
   });

@@ -1,6 +1,7 @@
 #pragma once
 // Amazon DynamoDB. The operation table in dynamodb_service.cpp lists what is served;
-// table_operations.cpp has the control plane, item_operations.cpp the items.
+// table_operations.cpp has the control plane, table_settings.cpp tags, TTL and
+// backups, item_operations.cpp the items.
 // Queries and the expression language come next (NOTES.md).
 //
 // Concurrency: one mutex guards the tables.
@@ -33,6 +34,17 @@ class DynamoDbService : public Service {
   Value list_tables(const RequestContext&, const Value&);
   Value delete_table(const RequestContext&, const Value&);
 
+  // table_settings.cpp
+  Value tag_resource(const RequestContext&, const Value&);
+  Value untag_resource(const RequestContext&, const Value&);
+  Value list_tags_of_resource(const RequestContext&, const Value&);
+  Value update_time_to_live(const RequestContext&, const Value&);
+  Value describe_time_to_live(const RequestContext&, const Value&);
+  Value describe_continuous_backups(const RequestContext&, const Value&);
+  Value update_continuous_backups(const RequestContext&, const Value&);
+  Value describe_endpoints(const RequestContext&, const Value&);
+  Value describe_limits(const RequestContext&, const Value&);
+
   // item_operations.cpp
   Value put_item(const RequestContext&, const Value&);
   Value get_item(const RequestContext&, const Value&);
@@ -41,6 +53,8 @@ class DynamoDbService : public Service {
 
   // A table by name or ARN, in the caller's account and region; throws ResourceNotFoundException.
   Table& table(const RequestContext& ctx, const std::string& name_or_arn);
+  // A table by the ARN a tagging call names; throws as those calls do.
+  Table& tagged(const RequestContext& ctx, const std::string& arn);
   Value described(const Table& t) const;
   void save(const Table& t);
 

@@ -90,6 +90,7 @@ Value key_schema_value(const KeySchema& k) {
 Table define_table(const Value& input, const std::string& account, const std::string& region) {
   Table t;
   t.input = input;
+  t.time_to_live = Value(Object{{"TimeToLiveStatus", Value("DISABLED")}});
   t.name = input::required_string(input, "TableName");
   check_name(t.name, "tableName");
   t.account = account;

@@ -24,6 +24,8 @@ struct Table {
   Value input;        // the CreateTable input it was made from (reloaded through define_table)
   Value description;  // TableDescription, without the live ItemCount / TableSizeBytes
   std::map<std::string, std::string> tags;
+  Value time_to_live;             // TimeToLiveDescription
+  bool point_in_time_recovery = false;
   KeySchema key;
   std::map<std::string, std::string> attribute_types;  // from AttributeDefinitions: S, N or B
   std::map<std::string, KeySchema> indexes;            // global and local, by name

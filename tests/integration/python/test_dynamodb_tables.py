@@ -166,6 +166,44 @@ class DynamoDbTablesTest(harness.ServerTestCase):
         self.ddb.get_waiter("table_not_exists").wait(TableName=other, WaiterConfig={"Delay": 1, "MaxAttempts": 10})
         self.assertNotIn(other, self.ddb.list_tables()["TableNames"])
 
+    def test_tags(self):
+        arn = self.create()["TableArn"]
+        self.ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "orders"}, {"Key": "env", "Value": "dev"}])
+        self.ddb.untag_resource(ResourceArn=arn, TagKeys=["env"])
+        self.assertEqual(self.ddb.list_tags_of_resource(ResourceArn=arn)["Tags"], [{"Key": "team", "Value": "orders"}])
+        missing = "arn:aws:dynamodb:us-east-1:%s:table/%s" % (ACCOUNT, unique())
+        with self.assertRaises(ClientError) as cm:
+            self.ddb.list_tags_of_resource(ResourceArn=missing)
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
+
+    def test_time_to_live_settings(self):
+        name = self.create()["TableName"]
+        self.assertEqual(self.ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"],
+                         {"TimeToLiveStatus": "DISABLED"})
+        answer = self.ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True,
+                                                                                      "AttributeName": "expires"})
+        self.assertEqual(answer["TimeToLiveSpecification"], {"Enabled": True, "AttributeName": "expires"})
+        self.assertEqual(self.ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"],
+                         {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
+        with self.assertRaises(ClientError) as cm:
+            self.ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True,
+                                                                                  "AttributeName": "expires"})
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ValidationException")
+        self.assertIn("TimeToLive is already enabled", cm.exception.response["Error"]["Message"])
+
+    def test_continuous_backups_limits_and_endpoints(self):
+        name = self.create()["TableName"]
+        described = self.ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        self.assertEqual(described["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "DISABLED")
+        updated = self.ddb.update_continuous_backups(
+            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        self.assertEqual(updated["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+                         ["PointInTimeRecoveryStatus"], "ENABLED")
+        limits = self.ddb.describe_limits()
+        self.assertEqual(limits["TableMaxReadCapacityUnits"], 40000)
+        endpoints = self.ddb.describe_endpoints()["Endpoints"]
+        self.assertEqual(endpoints[0]["CachePeriodInMinutes"], 1440)
+
     def test_every_answer_carries_its_crc32(self):
         for target, body in (("DynamoDB_20120810.ListTables", b"{}"),
                              ("DynamoDB_20120810.DescribeTable", b'{"TableName": "missing-table"}')):
