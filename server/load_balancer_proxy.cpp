@@ -18,6 +18,7 @@
 #include "protocol/checksums.hpp"
 #include "protocol/json.hpp"
 #include "server/executors.hpp"
+#include "services/arn.hpp"
 #include "server/http_wire.hpp"
 #include "services/ids.hpp"
 
@@ -228,18 +229,9 @@ class HttpProxySession : public std::enable_shared_from_this<HttpProxySession> {
     Service* lambda = *services_ ? (*services_)("lambda") : nullptr;
     if (!lambda) return answer(failure(502), keep_alive_);
     const std::string& arn = decision_.target->host;
-    RequestContext ctx;
-    std::vector<std::string> parts;
-    for (std::size_t start = 0, i = 0; i < 5 && start <= arn.size(); ++i) {
-      auto colon = arn.find(':', start);
-      parts.push_back(arn.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
-      start = colon == std::string::npos ? arn.size() + 1 : colon + 1;
-    }
-    if (parts.size() < 5) return answer(failure(502), keep_alive_);
-    ctx.region = parts[3];
-    ctx.account = parts[4];
-    ctx.access_key = parts[4];
-    ctx.request_id = ids::uuid();
+    auto parsed = parse_arn(arn);
+    if (!parsed) return answer(failure(502), keep_alive_);
+    RequestContext ctx = context_for(*parsed);
     Value input = Value(Object{{"FunctionName", Value(arn)},
                                {"Payload", Value(checksums::base64_encode(json::write(alb_event())))}});
     lambda->call("Invoke", ctx, std::move(input), [self = shared_from_this()](Outcome outcome) {

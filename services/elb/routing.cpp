@@ -8,6 +8,8 @@
 #include <ctime>
 #include <random>
 
+#include "protocol/checksums.hpp"
+
 namespace stratus::elb {
 namespace {
 
@@ -17,16 +19,6 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
 }
 
 std::string unhex(std::string_view text) {
@@ -125,7 +117,7 @@ Decision forward(const Action& action, const IncomingRequest& request) {
     return d;
   }
   if (sticky.enabled) {
-    std::string value = hex(d.target->key);
+    std::string value = checksums::to_hex(reinterpret_cast<const unsigned char*>(d.target->key.data()), d.target->key.size());
     std::string expires = cookie_expiry(sticky.duration_seconds);
     d.set_cookies.push_back(std::string(kStickinessCookie) + "=" + value + "; Expires=" + expires + "; Path=/");
     d.set_cookies.push_back(std::string(kStickinessCookie) + "CORS=" + value + "; Expires=" + expires +

@@ -7,6 +7,7 @@
 
 #include "protocol/checksums.hpp"
 #include "protocol/json.hpp"
+#include "services/arn.hpp"
 #include "services/ids.hpp"
 #include "services/lambda/lambda_service.hpp"
 #include "services/lambda/names.hpp"
@@ -146,33 +147,23 @@ std::string LambdaService::destination_record(const AsyncEvent& event, const Inv
 // service's lock is released (SNS may deliver back to Lambda).
 void LambdaService::send_record(const std::string& target, std::string body, std::string error) {
   scheduler_.post([this, target, body = std::move(body), error = std::move(error)] {
-    auto reference = parse_reference(target);
-    RequestContext ctx;
-    std::vector<std::string> parts;
-    for (std::size_t start = 0, i = 0; i < 5; ++i) {
-      auto colon = target.find(':', start);
-      parts.push_back(target.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
-      start = colon == std::string::npos ? target.size() : colon + 1;
-    }
-    if (parts.size() < 5 || parts[0] != "arn") return;
-    ctx.region = parts[3];
-    ctx.account = parts[4];
-    ctx.access_key = parts[4];
-    ctx.request_id = ids::uuid();
+    auto arn = parse_arn(target);
+    if (!arn) return;
+    RequestContext ctx = context_for(*arn);
     auto report = [target](Outcome outcome) {
       if (auto* e = std::get_if<ApiError>(&outcome)) spdlog::warn("lambda: destination {} refused a record: {}", target, e->what());
     };
-    if (parts[2] == "sqs") {
-      Value input = Value(Object{{"QueueUrl", Value("/" + parts[4] + "/" + target.substr(target.rfind(':') + 1))},
+    if (arn->service == "sqs") {
+      Value input = Value(Object{{"QueueUrl", Value("/" + arn->account + "/" + arn->resource)},
                                  {"MessageBody", Value(body)}});
       if (!error.empty())
         input.set("MessageAttributes", Value(Object{{"ErrorMessage", Value(Object{{"DataType", Value("String")},
                                                                                    {"StringValue", Value(error)}})}}));
       if (Service* sqs = services_("sqs")) sqs->call("SendMessage", ctx, std::move(input), report);
-    } else if (parts[2] == "sns") {
+    } else if (arn->service == "sns") {
       Value input = Value(Object{{"TopicArn", Value(target)}, {"Message", Value(body)}});
       if (Service* sns = services_("sns")) sns->call("Publish", ctx, std::move(input), report);
-    } else if (parts[2] == "lambda" && reference) {
+    } else if (arn->service == "lambda") {
       std::lock_guard lock(mutex_);
       enqueue_event(target, body);
     } else {

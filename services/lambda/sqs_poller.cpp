@@ -7,6 +7,7 @@
 #include <set>
 
 #include "protocol/json.hpp"
+#include "services/arn.hpp"
 #include "services/ids.hpp"
 #include "services/lambda/lambda_service.hpp"
 #include "services/lambda/names.hpp"
@@ -24,21 +25,10 @@ struct QueueAddress {
   std::string url;  // relative: "/<account>/<name>"
 };
 
+// A mapping's queue ARN was checked when the mapping was made.
 QueueAddress address_of(const std::string& queue_arn) {
-  // arn:aws:sqs:<region>:<account>:<name>
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    auto colon = queue_arn.find(':', start);
-    parts.push_back(queue_arn.substr(start, colon - start));
-    start = colon == std::string::npos ? queue_arn.size() : colon + 1;
-  }
-  QueueAddress a;
-  a.context.region = parts[3];
-  a.context.account = parts[4];
-  a.context.access_key = parts[4];
-  a.url = "/" + parts[4] + "/" + queue_arn.substr(start);
-  return a;
+  Arn arn = parse_arn(queue_arn).value_or(Arn{});
+  return QueueAddress{context_for(arn), "/" + arn.account + "/" + arn.resource};
 }
 
 // One message as the function sees it in an SQS event.
@@ -121,7 +111,6 @@ void LambdaService::for_messages(const std::string& queue_arn, const char* opera
       for (const auto& [name, value] : extra) entry.set(name, value);
       entries.push(std::move(entry));
     }
-    queue.context.request_id = ids::uuid();
     sqs->call(operation, queue.context, Value(Object{{"QueueUrl", Value(queue.url)}, {"Entries", std::move(entries)}}),
               [](Outcome) {});
   }
@@ -164,7 +153,6 @@ void LambdaService::receive(std::shared_ptr<Batch> batch) {
   // Rounded up: a wait of 0 would answer at once and spin until the window ends.
   if (!batch->messages.empty()) wait = std::max<std::int64_t>(1, (batch->deadline_ms - ids::now_ms() + 999) / 1000);
   QueueAddress queue = address_of(c.find("EventSourceArn")->as_string());
-  queue.context.request_id = ids::uuid();
   Value input = Value(Object{
       {"QueueUrl", Value(queue.url)},
       {"MaxNumberOfMessages", Value(std::min<std::int64_t>(kMaxReceive, size - static_cast<std::int64_t>(batch->messages.size())))},

@@ -76,11 +76,7 @@ void SnsService::attempt_lambda(const Subscription& s, const std::shared_ptr<Pen
   auto arn = parse_arn(s.endpoint);
   Service* lambda = services_("lambda");
   if (!arn || !lambda) return retry_or_give_up(d, "Lambda is not available on this server");
-  RequestContext ctx;
-  ctx.account = arn->account;
-  ctx.region = arn->region;
-  ctx.access_key = arn->account;
-  ctx.request_id = ids::uuid();
+  RequestContext ctx = context_for(*arn);
   Value input = Value(Object{{"FunctionName", Value(s.endpoint)},
                              {"InvocationType", Value("Event")},
                              {"Payload", Value(checksums::base64_encode(lambda_event(d->notification, s.arn, *signer_)))}});

@@ -4,16 +4,12 @@
 #include <optional>
 #include <string>
 
+#include "services/arn.hpp"
+
 namespace stratus::sns {
 
 // Served at /_stratus/sns/<this>: the certificate that verifies message signatures.
 inline constexpr const char* kCertificatePath = "SimpleNotificationService.pem";
-
-struct Arn {
-  std::string service, region, account, resource;  // resource: "name" or "name:id"
-};
-// "arn:aws:<service>:<region>:<account>:<resource>"
-std::optional<Arn> parse_arn(const std::string& arn);
 
 std::string topic_arn(const std::string& region, const std::string& account, const std::string& name);
 // Names: 1 to 256 letters, digits, hyphens and underscores; FIFO names end in ".fifo".
