@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/value.hpp"
+
 namespace stratus {
 
 struct ApiError : std::runtime_error {
@@ -16,8 +18,9 @@ struct ApiError : std::runtime_error {
   std::string code;
   int status;
   bool sender;  // Sender (client) fault, else Receiver (server) fault
-  // Further members of a JSON error document (Lambda's throttling Reason).
-  std::vector<std::pair<std::string, std::string>> members;
+  // Further members of a JSON error document (Lambda's throttling Reason, DynamoDB's
+  // CancellationReasons).
+  std::vector<std::pair<std::string, Value>> members;
 };
 
 inline ApiError invalid_parameter(const std::string& message) {

@@ -95,6 +95,7 @@ HttpResponse json_error(const ServiceModel* model, const ApiError& error, std::s
   Value body = Value::object();
   body.set("__type", type_prefix(model) + error.code);
   body.set("message", std::string(error.what()));
+  for (const auto& [name, value] : error.members) body.set(name, value);
   response.body = json::write(body);
   response.set_header("Content-Type", kContentType);
   response.set_header("x-amzn-RequestId", request_id);

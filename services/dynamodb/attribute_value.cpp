@@ -1,4 +1,5 @@
 #include "services/dynamodb/attribute_value.hpp"
+#include "services/dynamodb/errors.hpp"
 
 #include <algorithm>
 #include <set>
@@ -12,12 +13,6 @@ namespace {
 constexpr int kMaxDepth = 32;
 constexpr std::size_t kContainerOverhead = 3;  // a list or map, whatever it holds
 constexpr std::size_t kElementOverhead = 1;    // each element of a list or map
-
-ApiError validation(const std::string& message) { return ApiError("ValidationException", message); }
-
-ApiError invalid(const std::string& message) {
-  return validation("One or more parameter values were invalid: " + message);
-}
 
 const std::pair<const char*, Type> kTypes[] = {{"S", Type::S},     {"N", Type::N},       {"B", Type::B},
                                                {"BOOL", Type::BOOL}, {"NULL", Type::NUL}, {"M", Type::M},

@@ -26,9 +26,11 @@ const OperationTable<DynamoDbService>& DynamoDbService::operations() {
       {"ListTables", {&DynamoDbService::list_tables}},
       {"ListTagsOfResource", {&DynamoDbService::list_tags_of_resource}},
       {"PutItem", {&DynamoDbService::put_item}},
+      {"Query", {&DynamoDbService::query}},
       {"Scan", {&DynamoDbService::scan}},
       {"TagResource", {&DynamoDbService::tag_resource}},
       {"UntagResource", {&DynamoDbService::untag_resource}},
+      {"UpdateItem", {&DynamoDbService::update_item}},
       {"UpdateContinuousBackups", {&DynamoDbService::update_continuous_backups}},
       {"UpdateTimeToLive", {&DynamoDbService::update_time_to_live}},
   };
@@ -54,8 +56,8 @@ DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
       tables_.emplace(t.arn, std::move(t));
     }
   });
-  std::map<std::string, ItemStore*> by_id;
-  for (auto& [arn, t] : tables_) by_id[t.id()] = t.items.get();
+  std::map<std::string, Table*> by_id;
+  for (auto& [arn, t] : tables_) by_id[t.id()] = &t;
   ItemStore::load(db_, [&](const std::string& table_id, ItemKey key, Item item) {
     if (auto it = by_id.find(table_id); it != by_id.end()) it->second->restore(std::move(key), std::move(item));
   });

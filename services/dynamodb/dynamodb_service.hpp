@@ -1,8 +1,7 @@
 #pragma once
 // Amazon DynamoDB. The operation table in dynamodb_service.cpp lists what is served;
 // table_operations.cpp has the control plane, table_settings.cpp tags, TTL and
-// backups, item_operations.cpp the items.
-// Queries and the expression language come next (NOTES.md).
+// backups, item_operations.cpp single items, query_operations.cpp Query and Scan.
 //
 // Concurrency: one mutex guards the tables.
 #include <map>
@@ -48,7 +47,11 @@ class DynamoDbService : public Service {
   // item_operations.cpp
   Value put_item(const RequestContext&, const Value&);
   Value get_item(const RequestContext&, const Value&);
+  Value update_item(const RequestContext&, const Value&);
   Value delete_item(const RequestContext&, const Value&);
+
+  // query_operations.cpp
+  Value query(const RequestContext&, const Value&);
   Value scan(const RequestContext&, const Value&);
 
   // A table by name or ARN, in the caller's account and region; throws ResourceNotFoundException.

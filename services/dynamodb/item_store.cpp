@@ -61,6 +61,12 @@ void ItemStore::scan(const std::optional<ItemKey>& after, const std::function<bo
     if (!visit(it->first, it->second)) return;
 }
 
+void ItemStore::query(const std::string& partition, const SortRange& range, bool forward, const std::optional<ItemKey>& after,
+                      const std::function<bool(const ItemKey&, const Item&)>& visit) const {
+  visit_range(items_, partition, range, forward, after, [](const std::string& p, const std::string& s) { return ItemKey{p, s}; },
+              [&](const auto& entry) { return visit(entry.first, entry.second); });
+}
+
 void ItemStore::clear() {
   db_.write([table = table_id_](storage::Connection& c) {
     c.prepared("DELETE FROM dynamodb_items WHERE table_id = ?").bind(1, table).run();

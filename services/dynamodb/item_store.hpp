@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "services/dynamodb/attribute_value.hpp"
+#include "services/dynamodb/key_range.hpp"
 #include "storage/database.hpp"
 
 namespace stratus::dynamodb {
@@ -30,6 +31,10 @@ class ItemStore {
   void erase(const ItemKey& key);
   // Items in key order after `after` (from the start when empty); `visit` returns false to stop.
   void scan(const std::optional<ItemKey>& after, const std::function<bool(const ItemKey&, const Item&)>& visit) const;
+  // Items of one partition whose sort key is in `range`, in key order or reversed,
+  // after `after` (exclusive) when given; `visit` returns false to stop.
+  void query(const std::string& partition, const SortRange& range, bool forward, const std::optional<ItemKey>& after,
+             const std::function<bool(const ItemKey&, const Item&)>& visit) const;
   // Drops every item, in memory and on disk (DeleteTable).
   void clear();
 

@@ -1,4 +1,5 @@
 #include "services/dynamodb/number.hpp"
+#include "services/dynamodb/errors.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -24,8 +25,6 @@ constexpr const char* kOverflow =
     "Number overflow. Attempting to store a number with magnitude larger than supported range";
 constexpr const char* kUnderflow =
     "Number underflow. Attempting to store a number with magnitude smaller than supported range";
-
-ApiError validation(const std::string& message) { return ApiError("ValidationException", message); }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

@@ -1,4 +1,5 @@
 #include "services/dynamodb/table.hpp"
+#include "services/dynamodb/errors.hpp"
 
 #include <set>
 
@@ -10,9 +11,6 @@ namespace stratus::dynamodb {
 namespace {
 
 constexpr std::size_t kMaxGlobalIndexes = 20, kMaxLocalIndexes = 5;
-
-ApiError validation(const std::string& message) { return ApiError("ValidationException", message); }
-ApiError invalid(const std::string& message) { return validation("One or more parameter values were invalid: " + message); }
 
 void check_name(const std::string& name, const char* field) {
   if (name.size() < 3)
@@ -125,7 +123,10 @@ Table define_table(const Value& input, const std::string& account, const std::st
     if (!index_names.insert(name).second) throw invalid("Duplicate index name: " + name);
     const Value* ks = index.find("KeySchema");
     KeySchema k = key_schema(ks ? *ks : Value(), field);
-    t.indexes[name] = k;
+    const Value* p = index.find("Projection");
+    t.indexes[name] = SecondaryIndex{name, k, std::string(field).starts_with("global"),
+                                     p ? input::optional_string(*p, "ProjectionType").value_or("") : "",
+                                     p ? input::strings(*p, "NonKeyAttributes") : std::vector<std::string>{}, {}, 0};
     used.insert(k.partition_key);
     if (k.sort_key) used.insert(*k.sort_key);
     return std::pair{name, k};
@@ -242,7 +243,8 @@ ItemKey key_of(const Table& table, const Item& item, bool exact) {
   }
   if (!exact) {
     // An index key attribute, where an item has one, must be of its defined type.
-    for (const auto& [index, k] : table.indexes) {
+    for (const auto& [index, definition] : table.indexes) {
+      const KeySchema& k = definition.key;
       for (const std::string* name : {&k.partition_key, k.sort_key ? &*k.sort_key : nullptr}) {
         if (!name) continue;
         auto it = item.find(*name);
@@ -252,6 +254,11 @@ ItemKey key_of(const Table& table, const Item& item, bool exact) {
         if (actual != expected)
           throw invalid("Type mismatch for Index Key " + *name + " Expected: " + expected + " Actual: " + actual +
                         " IndexName: " + index);
+        if (it->second.type() != Type::N && it->second.as_string().empty())
+          throw validation("One or more parameter values are not valid. A value specified for a secondary index key is not "
+                           "supported. The AttributeValue for a key attribute cannot contain an empty " +
+                           std::string(expected == "S" ? "string" : "binary") + " value. IndexName: " + index +
+                           ", IndexKey: " + *name);
       }
     }
   }
@@ -263,6 +270,18 @@ Item key_attributes(const Table& table, const Item& item) {
   key.emplace(table.key.partition_key, item.at(table.key.partition_key));
   if (table.key.sort_key) key.emplace(*table.key.sort_key, item.at(*table.key.sort_key));
   return key;
+}
+
+void Table::write(const ItemKey& key, std::optional<Item> item) {
+  const Item* before = items->get(key);
+  for (auto& [name, index] : indexes) index.update(this->key, key, before, item ? &*item : nullptr);
+  if (item) items->put(key, std::move(*item));
+  else if (before) items->erase(key);
+}
+
+void Table::restore(ItemKey key, Item item) {
+  for (auto& [name, index] : indexes) index.update(this->key, key, nullptr, &item);
+  items->restore(std::move(key), std::move(item));
 }
 
 }  // namespace stratus::dynamodb

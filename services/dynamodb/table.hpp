@@ -11,13 +11,9 @@
 
 #include "protocol/value.hpp"
 #include "services/dynamodb/item_store.hpp"
+#include "services/dynamodb/secondary_index.hpp"
 
 namespace stratus::dynamodb {
-
-struct KeySchema {
-  std::string partition_key;
-  std::optional<std::string> sort_key;
-};
 
 struct Table {
   std::string name, arn, account, region;
@@ -28,9 +24,14 @@ struct Table {
   bool point_in_time_recovery = false;
   KeySchema key;
   std::map<std::string, std::string> attribute_types;  // from AttributeDefinitions: S, N or B
-  std::map<std::string, KeySchema> indexes;            // global and local, by name
+  std::map<std::string, SecondaryIndex> indexes;       // global and local, by name
   std::shared_ptr<ItemStore> items;
   std::string id() const { return description.find("TableId")->as_string(); }
+
+  // Writes an item (or, with nullopt, deletes it) and keeps the indexes in step.
+  void write(const ItemKey& key, std::optional<Item> item);
+  // An item read back at start-up.
+  void restore(ItemKey key, Item item);
 };
 
 // The key of an item, which must hold the table's key attributes with their defined

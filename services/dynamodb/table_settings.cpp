@@ -1,14 +1,13 @@
 // A table's settings beside its definition: tags, time to live, continuous backups;
 // and the account-wide answers (endpoints, limits).
 #include "services/dynamodb/dynamodb_service.hpp"
+#include "services/dynamodb/errors.hpp"
 #include "services/input.hpp"
 
 namespace stratus::dynamodb {
 namespace {
 
 constexpr std::size_t kMaxTags = 50;
-
-ApiError validation(const std::string& message) { return ApiError("ValidationException", message); }
 
 }  // namespace
 

@@ -96,7 +96,7 @@ void LambdaService::invoke(const RequestContext& ctx, const Value& input, Reply&
   request.done = [reply = std::move(reply), executed = v.text("Version")](InvokeResult result) {
     if (result.throttled) {
       ApiError throttled("TooManyRequestsException", "Rate Exceeded.", 429);
-      throttled.members = {{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"}};
+      throttled.members = {{"Reason", Value("ReservedFunctionConcurrentInvocationLimitExceeded")}};
       return reply(std::move(throttled));
     }
     Value out = Value(Object{{"StatusCode", Value(200)},

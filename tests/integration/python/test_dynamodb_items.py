@@ -1,6 +1,6 @@
 """DynamoDB items: PutItem, GetItem, DeleteItem and Scan with DynamoDB's key checks and
 messages, ReturnValues, consumed capacity, paging, exact numbers, and items that
-survive a restart. Expressions are refused until they are served."""
+survive a restart. Expressions are in test_dynamodb_expressions.py."""
 
 import decimal
 import unittest
@@ -105,10 +105,6 @@ class DynamoDbItemsTest(harness.ServerTestCase):
         with self.assertRaises(ClientError) as cm:
             self.ddb.get_item(TableName=unique("missing"), Key={"pk": {"S": "x"}})
         self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
-
-    def test_expressions_are_refused_not_ignored(self):
-        self.assertError("ValidationException", "ConditionExpression is not supported", self.ddb.put_item,
-                         Item={"pk": {"S": "x"}, "sk": {"N": "1"}}, ConditionExpression="attribute_not_exists(pk)")
 
     def test_scan_pages_in_key_order(self):
         table = unique("scan")

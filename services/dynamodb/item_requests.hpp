@@ -1,0 +1,50 @@
+#pragma once
+// What the item operations (single items, queries, batches, transactions) share:
+// DynamoDB's limits, ReturnValues, condition checks and consumed capacity.
+#include <cstddef>
+#include <initializer_list>
+#include <map>
+#include <string>
+
+#include "protocol/value.hpp"
+#include "services/dynamodb/request_expressions.hpp"
+#include "services/dynamodb/table.hpp"
+
+namespace stratus::dynamodb {
+
+constexpr std::size_t kMaxItemBytes = 400 * 1024;
+
+// The ReturnValues parameter, one of `allowed` (NONE when absent).
+std::string return_values(const Value& input, std::initializer_list<const char*> allowed);
+
+// Throws ConditionalCheckFailedException unless the item (null when there is none)
+// meets the request's condition; with ReturnValuesOnConditionCheckFailure=ALL_OLD
+// the error carries the item.
+void check_condition(const RequestExpressions& expressions, const Item* item, const Value& input);
+
+// Throws ValidationException unless the item fits DynamoDB's 400 KB.
+void check_item_size(const Item& item, const char* message = "Item size has exceeded the maximum allowed size");
+
+// Capacity units consumed on a table and its indexes, as DynamoDB computes them.
+struct Capacity {
+  double table = 0;
+  std::map<std::string, double> global_indexes, local_indexes;
+
+  void read(std::size_t bytes, bool consistent);
+  // A write that replaces `before` with `after` (either may be null).
+  void write(const Table& t, const Item* before, const Item* after);
+  Capacity& operator+=(const Capacity& other);
+  double total() const;
+};
+
+// The ReturnConsumedCapacity mode: NONE, TOTAL or INDEXES.
+std::string capacity_mode(const Value& input);
+// A ConsumedCapacity for the mode (null for NONE).
+Value capacity_value(const std::string& table_name, const Capacity& capacity, const std::string& mode);
+// Sets ConsumedCapacity on a single-table answer when the request asked for it.
+void add_capacity(Value& out, const Value& input, const Table& t, const Capacity& capacity);
+
+// A request's item or key parameter (`member`), parsed.
+Item item_parameter(const Value& input, const char* member);
+
+}  // namespace stratus::dynamodb
