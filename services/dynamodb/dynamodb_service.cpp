@@ -14,6 +14,8 @@ const std::vector<std::string_view> kMigrations = {
 
 const OperationTable<DynamoDbService>& DynamoDbService::operations() {
   static const OperationTable<DynamoDbService> table = {
+      {"BatchGetItem", {&DynamoDbService::batch_get_item}},
+      {"BatchWriteItem", {&DynamoDbService::batch_write_item}},
       {"CreateTable", {&DynamoDbService::create_table}},
       {"DeleteItem", {&DynamoDbService::delete_item}},
       {"DescribeContinuousBackups", {&DynamoDbService::describe_continuous_backups}},
@@ -29,6 +31,8 @@ const OperationTable<DynamoDbService>& DynamoDbService::operations() {
       {"Query", {&DynamoDbService::query}},
       {"Scan", {&DynamoDbService::scan}},
       {"TagResource", {&DynamoDbService::tag_resource}},
+      {"TransactGetItems", {&DynamoDbService::transact_get_items}},
+      {"TransactWriteItems", {&DynamoDbService::transact_write_items}},
       {"UntagResource", {&DynamoDbService::untag_resource}},
       {"UpdateItem", {&DynamoDbService::update_item}},
       {"UpdateContinuousBackups", {&DynamoDbService::update_continuous_backups}},

@@ -1,7 +1,8 @@
 #pragma once
 // Amazon DynamoDB. The operation table in dynamodb_service.cpp lists what is served;
 // table_operations.cpp has the control plane, table_settings.cpp tags, TTL and
-// backups, item_operations.cpp single items, query_operations.cpp Query and Scan.
+// backups, item_operations.cpp single items, query_operations.cpp Query and Scan,
+// batch_operations.cpp and transaction_operations.cpp the calls on many items.
 //
 // Concurrency: one mutex guards the tables.
 #include <map>
@@ -54,6 +55,14 @@ class DynamoDbService : public Service {
   Value query(const RequestContext&, const Value&);
   Value scan(const RequestContext&, const Value&);
 
+  // batch_operations.cpp
+  Value batch_write_item(const RequestContext&, const Value&);
+  Value batch_get_item(const RequestContext&, const Value&);
+
+  // transaction_operations.cpp
+  Value transact_write_items(const RequestContext&, const Value&);
+  Value transact_get_items(const RequestContext&, const Value&);
+
   // A table by name or ARN, in the caller's account and region; throws ResourceNotFoundException.
   Table& table(const RequestContext& ctx, const std::string& name_or_arn);
   // A table by the ARN a tagging call names; throws as those calls do.
@@ -63,6 +72,12 @@ class DynamoDbService : public Service {
 
   std::mutex mutex_;
   std::map<std::string, Table> tables_;  // by ARN
+  // TransactWriteItems ClientRequestTokens of the last 10 minutes.
+  struct AppliedTransaction {
+    std::string fingerprint;
+    std::int64_t expires_ms;
+  };
+  std::map<std::string, AppliedTransaction> transaction_tokens_;
   storage::Database& db_;
 };
 

@@ -38,7 +38,7 @@ void check_item_size(const Item& item, const char* message) {
   if (item_size(item) > kMaxItemBytes) throw validation(message);
 }
 
-void Capacity::read(std::size_t bytes, bool consistent) { table += units(bytes, kReadUnitBytes) / (consistent ? 1 : 2); }
+void Capacity::read(std::size_t bytes, double units_per_4kb) { table += units(bytes, kReadUnitBytes) * units_per_4kb; }
 
 void Capacity::write(const Table& t, const Item* before, const Item* after) {
   table += units(std::max(before ? item_size(*before) : 0, after ? item_size(*after) : 0), kWriteUnitBytes);
@@ -91,6 +91,18 @@ Value capacity_value(const std::string& table_name, const Capacity& capacity, co
 void add_capacity(Value& out, const Value& input, const Table& t, const Capacity& capacity) {
   Value v = capacity_value(t.name, capacity, capacity_mode(input));
   if (!v.is_null()) out.set("ConsumedCapacity", std::move(v));
+}
+
+void add_capacities(Value& out, const Value& input, const std::map<std::string, Capacity>& by_table) {
+  std::string mode = capacity_mode(input);
+  if (mode != "TOTAL" && mode != "INDEXES") return;
+  Value list = Value::array();
+  for (const auto& [name, c] : by_table) list.push(capacity_value(name, c, mode));
+  out.set("ConsumedCapacity", std::move(list));
+}
+
+Item projected(const Item& item, const RequestExpressions& expressions) {
+  return expressions.projection ? project(item, *expressions.projection) : item;
 }
 
 Item item_parameter(const Value& input, const char* member) {

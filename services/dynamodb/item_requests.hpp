@@ -25,12 +25,15 @@ void check_condition(const RequestExpressions& expressions, const Item* item, co
 // Throws ValidationException unless the item fits DynamoDB's 400 KB.
 void check_item_size(const Item& item, const char* message = "Item size has exceeded the maximum allowed size");
 
+// Read units per 4 KB: eventually consistent, strongly consistent, transactional.
+constexpr double kEventual = 0.5, kConsistent = 1, kTransactional = 2;
+
 // Capacity units consumed on a table and its indexes, as DynamoDB computes them.
 struct Capacity {
   double table = 0;
   std::map<std::string, double> global_indexes, local_indexes;
 
-  void read(std::size_t bytes, bool consistent);
+  void read(std::size_t bytes, double units_per_4kb);
   // A write that replaces `before` with `after` (either may be null).
   void write(const Table& t, const Item* before, const Item* after);
   Capacity& operator+=(const Capacity& other);
@@ -43,6 +46,12 @@ std::string capacity_mode(const Value& input);
 Value capacity_value(const std::string& table_name, const Capacity& capacity, const std::string& mode);
 // Sets ConsumedCapacity on a single-table answer when the request asked for it.
 void add_capacity(Value& out, const Value& input, const Table& t, const Capacity& capacity);
+
+// The item as the request's projection (if any) shapes it.
+Item projected(const Item& item, const RequestExpressions& expressions);
+
+// Sets ConsumedCapacity, one entry a table, on a multi-table answer when asked for.
+void add_capacities(Value& out, const Value& input, const std::map<std::string, Capacity>& by_table);
 
 // A request's item or key parameter (`member`), parsed.
 Item item_parameter(const Value& input, const char* member);

@@ -197,7 +197,7 @@ class Page {
     out.set("ScannedCount", scanned_);
     if (more_ && last_) out.set("LastEvaluatedKey", AttributeValue::item_value(last_key_));
     Capacity capacity;
-    capacity.read(bytes_, consistent);
+    capacity.read(bytes_, consistent ? kConsistent : kEventual);
     if (index_) {
       (index_->global ? capacity.global_indexes : capacity.local_indexes)[index_->name] = capacity.table;
       capacity.table = 0;

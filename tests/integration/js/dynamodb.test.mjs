@@ -1,6 +1,5 @@
-// DynamoDB table tests driven by the AWS SDK for JavaScript v3 (awsJson1.0). The SDK
-// checks each answer's x-amz-crc32 header against its body, so every call here also
-// checks the checksum.
+// DynamoDB table tests driven by the AWS SDK for JavaScript v3 (awsJson1.0). This SDK
+// does not check x-amz-crc32; dynamodb_documents.test.mjs checks it on every answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
