@@ -21,15 +21,15 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) 
   connection->exec(
       "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
   auto checkpointer = std::make_unique<Connection>((data_dir / "stratus.db").string());
-  return std::unique_ptr<Database>(new Database(std::move(connection), std::move(checkpointer)));
+  return std::unique_ptr<Database>(new Database(std::move(connection), std::move(checkpointer), (data_dir / "stratus.db").string()));
 }
 
 std::unique_ptr<Database> Database::ephemeral() {
-  return std::unique_ptr<Database>(new Database(nullptr, nullptr));
+  return std::unique_ptr<Database>(new Database(nullptr, nullptr, ""));
 }
 
-Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer)
-    : connection_(std::move(connection)), checkpointer_(std::move(checkpointer)) {
+Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer, std::string path)
+    : connection_(std::move(connection)), checkpointer_(std::move(checkpointer)), path_(std::move(path)) {
   if (connection_) {
     writer_ = std::thread([this] { run_writer(); });
     checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
@@ -93,6 +93,13 @@ void Database::read(const std::function<void(Connection&)>& read) {
   if (!connection_) return;
   std::lock_guard lock(connection_mutex_);
   read(*connection_);
+}
+
+std::unique_ptr<Connection> Database::reader() const {
+  if (!connection_) return nullptr;
+  auto reader = std::make_unique<Connection>(path_);
+  reader->exec("PRAGMA query_only=ON");
+  return reader;
 }
 
 void Database::set_callback_executor(Executor executor) {

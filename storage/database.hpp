@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -50,6 +51,10 @@ class Database {
   void migrate(std::string_view component, const std::vector<std::string_view>& steps);
   // Runs `read` on the connection now (start-up loading); nothing when ephemeral.
   void read(const std::function<void(Connection&)>& read);
+  // A read-only connection of its own for a service that reads while the writer
+  // commits (WAL readers see every commit finished before a statement starts);
+  // null when ephemeral.
+  std::unique_ptr<Connection> reader() const;
 
   void write(WriteOp op);
   void when_durable(DurableCallback done);
@@ -58,7 +63,7 @@ class Database {
   void flush();
 
  private:
-  Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer);
+  Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer, std::string path);
   void run_writer();
   void run_checkpoints();
   void wake_writer();
@@ -66,6 +71,7 @@ class Database {
 
   std::unique_ptr<Connection> connection_;
   std::unique_ptr<Connection> checkpointer_;
+  std::string path_;
   std::mutex connection_mutex_;
 
   std::mutex mutex_;

@@ -114,7 +114,7 @@ Value DynamoDbService::batch_get_item(const RequestContext& ctx, const Value& in
         left.push(wire_keys[i]);
         continue;
       }
-      const Item* item = r.table->items->get(r.keys[i]);
+      std::optional<Item> item = r.table->items->get(r.keys[i]);
       std::size_t size = item ? item_size(*item) : 0;
       bytes += size;
       c.read(size, per_4kb);

@@ -44,6 +44,7 @@ const OperationTable<DynamoDbService>& DynamoDbService::operations() {
 DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
   db_.migrate("dynamodb", kMigrations);
   ItemStore::migrate(db_);
+  reader_ = db_.reader();
   db_.read([this](storage::Connection& c) {
     auto& s = c.prepared("SELECT document FROM dynamodb_tables");
     while (s.step()) {
@@ -56,15 +57,11 @@ DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
       t.tags = json::read_string_map(json::write(*d.find("Tags")));
       if (const Value* ttl = d.find("TimeToLive")) t.time_to_live = *ttl;
       if (const Value* pitr = d.find("PointInTimeRecovery"); pitr && pitr->is_bool()) t.point_in_time_recovery = pitr->as_bool();
-      t.items = std::make_shared<ItemStore>(db_, t.id());
+      t.items = std::make_shared<ItemStore>(db_, reader_.get(), t.id());
       tables_.emplace(t.arn, std::move(t));
     }
   });
-  std::map<std::string, Table*> by_id;
-  for (auto& [arn, t] : tables_) by_id[t.id()] = &t;
-  ItemStore::load(db_, [&](const std::string& table_id, ItemKey key, Item item) {
-    if (auto it = by_id.find(table_id); it != by_id.end()) it->second->restore(std::move(key), std::move(item));
-  });
+  for (auto& [arn, t] : tables_) t.rebuild_indexes();
 }
 
 void DynamoDbService::call(std::string_view operation, const RequestContext& context, Value input, Reply reply) {
@@ -91,7 +88,8 @@ void DynamoDbService::reset() {
   tables_.clear();
   db_.write([](storage::Connection& c) {
     c.prepared("DELETE FROM dynamodb_tables").run();
-    c.prepared("DELETE FROM dynamodb_items").run();
+    c.prepared("DELETE FROM dynamodb_item_rows").run();
+    c.prepared("DELETE FROM dynamodb_table_stats").run();
   });
 }
 

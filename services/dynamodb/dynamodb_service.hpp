@@ -6,6 +6,7 @@
 //
 // Concurrency: one mutex guards the tables.
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -79,6 +80,7 @@ class DynamoDbService : public Service {
   };
   std::map<std::string, AppliedTransaction> transaction_tokens_;
   storage::Database& db_;
+  std::unique_ptr<storage::Connection> reader_;  // items are read through it (null when ephemeral)
 };
 
 }  // namespace stratus::dynamodb

@@ -46,7 +46,7 @@ Value DynamoDbService::get_item(const RequestContext& ctx, const Value& input) {
   RequestExpressions expressions = read_expressions(input, kProjection);
   Value out = Value::object();
   Capacity capacity;
-  const Item* item = t.items->get(key);
+  std::optional<Item> item = t.items->get(key);
   capacity.read(item ? item_size(*item) : 0, input::optional_bool(input, "ConsistentRead").value_or(false) ? kConsistent : kEventual);
   if (item) out.set("Item", AttributeValue::item_value(projected(*item, expressions)));
   add_capacity(out, input, t, capacity);

@@ -1,12 +1,18 @@
 #pragma once
 // A table's items, ordered by their key bytes (partition key, then sort key) as
-// DynamoDB orders them, written through to SQLite and read back at start-up.
+// DynamoDB orders them.
 //
-// For now every item is also held in memory; the interface is what a store that
-// keeps items on disk (bounded memory, NOTES.md) has to offer.
+// Durable mode keeps items on disk only: SQLite is the truth, read through the
+// service's reader connection, so memory stays bounded however large a table grows.
+// Writes are committed in groups by the database's writer thread; until a write is
+// committed it is also held here ("recent"), and every read merges the recent writes
+// over what is on disk. Ephemeral mode has no disk: every item is a recent write.
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,34 +30,50 @@ struct ItemKey {
 
 class ItemStore {
  public:
-  ItemStore(storage::Database& db, std::string table_id);
+  using Visitor = std::function<bool(const ItemKey&, const Item&)>;
 
-  const Item* get(const ItemKey& key) const;
-  void put(const ItemKey& key, Item item);
-  void erase(const ItemKey& key);
+  // `reader` is the service's read connection (null when ephemeral).
+  ItemStore(storage::Database& db, storage::Connection* reader, std::string table_id);
+
+  std::optional<Item> get(const ItemKey& key) const;
+  // Stores `item` at `key` in place of `before`, the item there now (null if none).
+  void put(const ItemKey& key, Item item, const Item* before);
+  void erase(const ItemKey& key, const Item& before);
   // Items in key order after `after` (from the start when empty); `visit` returns false to stop.
-  void scan(const std::optional<ItemKey>& after, const std::function<bool(const ItemKey&, const Item&)>& visit) const;
+  void scan(const std::optional<ItemKey>& after, const Visitor& visit) const;
   // Items of one partition whose sort key is in `range`, in key order or reversed,
-  // after `after` (exclusive) when given; `visit` returns false to stop.
+  // after `after` (exclusive) when given.
   void query(const std::string& partition, const SortRange& range, bool forward, const std::optional<ItemKey>& after,
-             const std::function<bool(const ItemKey&, const Item&)>& visit) const;
-  // Drops every item, in memory and on disk (DeleteTable).
+             const Visitor& visit) const;
+  // Drops every item (DeleteTable).
   void clear();
 
-  std::int64_t count() const { return static_cast<std::int64_t>(items_.size()); }
+  std::int64_t count() const { return count_; }
   std::int64_t size_bytes() const { return size_bytes_; }
 
-  // Start-up loading: an item read back from disk (nothing is written).
-  void restore(ItemKey key, Item item);
-  // Reads every table's items at start-up: `on_item(table_id, key, item)`.
-  static void load(storage::Database& db, const std::function<void(const std::string&, ItemKey, Item)>& on_item);
   static void migrate(storage::Database& db);
 
  private:
+  struct Recent {
+    std::optional<Item> item;  // nullopt: deleted
+    std::uint64_t sequence;
+  };
+  using RecentMap = std::map<ItemKey, Recent>;
+
+  void remember(const ItemKey& key, std::optional<Item> item, std::int64_t count_change, std::int64_t size_change);
+  // Drops recent writes that are committed: the disk now has them.
+  void forget_committed() const;
+  bool merge(storage::Statement* rows, RecentMap::const_iterator first, RecentMap::const_iterator last, bool forward,
+             const Visitor& visit) const;
+
   storage::Database& db_;
+  storage::Connection* reader_;
   std::string table_id_;
-  std::map<ItemKey, Item> items_;
-  std::int64_t size_bytes_ = 0;
+  mutable RecentMap recent_;
+  mutable std::deque<std::pair<std::uint64_t, ItemKey>> recent_order_;
+  std::shared_ptr<std::atomic<std::uint64_t>> committed_ = std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::uint64_t sequence_ = 0;
+  std::int64_t count_ = 0, size_bytes_ = 0;
 };
 
 }  // namespace stratus::dynamodb

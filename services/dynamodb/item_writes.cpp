@@ -39,12 +39,12 @@ ItemKey request_key(const Table& t, const Value& request, bool is_put) {
 
 Capacity ItemWrite::capacity() const {
   Capacity c;
-  c.write(*table, before, changes && after ? &*after : nullptr);
+  c.write(*table, before ? &*before : nullptr, changes && after ? &*after : nullptr);
   return c;
 }
 
 void ItemWrite::apply() {
-  if (changes && (after || before)) table->write(key, std::move(after));
+  if (changes && (after || before)) table->write(key, before ? &*before : nullptr, std::move(after));
 }
 
 ItemWrite plan_put(Table& t, const Value& request) {
@@ -53,7 +53,7 @@ ItemWrite plan_put(Table& t, const Value& request) {
   check_item_size(item);
   RequestExpressions read;
   ItemWrite w = start(t, std::move(key), request, kCondition, read);
-  check_condition(read, w.before, request);
+  check_condition(read, w.before ? &*w.before : nullptr, request);
   w.after = std::move(item);
   return w;
 }
@@ -64,7 +64,7 @@ ItemWrite plan_update(Table& t, const Value& request) {
   ItemWrite w = start(t, key_of(t, key_item, true), request, kCondition | kUpdate, read);
   UpdateExpression actions = read.update.value_or(UpdateExpression{});
   check_key_untouched(t, actions);
-  check_condition(read, w.before, request);
+  check_condition(read, w.before ? &*w.before : nullptr, request);
   for (const auto& a : actions) w.updated.push_back(a.path);
   w.after = apply_update(actions, w.before ? *w.before : key_item);
   key_of(t, *w.after, false);
@@ -77,7 +77,7 @@ ItemWrite plan_update(Table& t, const Value& request) {
 ItemWrite plan_delete(Table& t, const Value& request) {
   RequestExpressions read;
   ItemWrite w = start(t, request_key(t, request, false), request, kCondition, read);
-  check_condition(read, w.before, request);
+  check_condition(read, w.before ? &*w.before : nullptr, request);
   return w;
 }
 
@@ -85,7 +85,7 @@ ItemWrite plan_condition_check(Table& t, const Value& request) {
   if (!request.find("ConditionExpression")) throw validation("ConditionExpression must be specified for ConditionCheck");
   RequestExpressions read;
   ItemWrite w = start(t, request_key(t, request, false), request, kCondition, read);
-  check_condition(read, w.before, request);
+  check_condition(read, w.before ? &*w.before : nullptr, request);
   w.changes = false;
   return w;
 }

@@ -14,7 +14,7 @@ namespace stratus::dynamodb {
 struct ItemWrite {
   Table* table = nullptr;
   ItemKey key;
-  const Item* before = nullptr;  // the item as it is, or null
+  std::optional<Item> before;    // the item as it is
   std::optional<Item> after;     // the item to store, or nullopt to delete it
   bool changes = true;           // false for condition checks and updates that leave nothing
   std::vector<Path> updated;     // the paths an update set or removed (UPDATED_OLD / UPDATED_NEW)

@@ -181,7 +181,7 @@ class Page {
     const Item& read = index_ && index_->global ? held_.emplace(index_->projected(table_.key, item)) : item;
     ++scanned_;
     bytes_ += item_size(read);
-    last_ = &item;
+    read_any_ = true;
     last_key_ = key_attributes(item);
     if (expressions_.filter && !matches(*expressions_.filter, read)) return true;
     ++count_;
@@ -190,12 +190,12 @@ class Page {
   }
 
   Value answer(const Value& input, bool consistent) {
-    if (limit_ && scanned_ == *limit_ && last_) more_ = true;  // a page that ends at Limit says where
+    if (limit_ && scanned_ == *limit_ && read_any_) more_ = true;  // a page that ends at Limit says where
     Value out = Value::object();
     if (select_ != "COUNT") out.set("Items", std::move(items_));
     out.set("Count", count_);
     out.set("ScannedCount", scanned_);
-    if (more_ && last_) out.set("LastEvaluatedKey", AttributeValue::item_value(last_key_));
+    if (more_ && read_any_) out.set("LastEvaluatedKey", AttributeValue::item_value(last_key_));
     Capacity capacity;
     capacity.read(bytes_, consistent ? kConsistent : kEventual);
     if (index_) {
@@ -259,7 +259,7 @@ class Page {
   std::int64_t count_ = 0, scanned_ = 0;
   std::size_t bytes_ = 0;
   bool more_ = false;
-  const Item* last_ = nullptr;
+  bool read_any_ = false;
   Item last_key_;
 };
 
@@ -319,7 +319,7 @@ Value DynamoDbService::query(const RequestContext& ctx, const Value& input) {
     auto start = start_key<IndexKey>(t, index, input);
     check_start(start, q);
     visit_range(index->entries, q.partition, q.range, forward, start, index_bound,
-                [&](const IndexKey& entry) { return page.offer(*t.items->get(entry.table)); });
+                [&](const IndexKey& entry) { return page.offer(t.items->get(entry.table).value()); });
   }
   return page.answer(input, consistent);
 }
@@ -352,7 +352,7 @@ Value DynamoDbService::scan(const RequestContext& ctx, const Value& input) {
   } else {
     auto after = start_key<IndexKey>(t, index, input);
     for (auto it = after ? index->entries.upper_bound(*after) : index->entries.begin(); it != index->entries.end(); ++it)
-      if (in_segment(it->table.partition) && !page.offer(*t.items->get(it->table))) break;
+      if (in_segment(it->table.partition) && !page.offer(t.items->get(it->table).value())) break;
   }
   return page.answer(input, consistent);
 }

@@ -272,16 +272,18 @@ Item key_attributes(const Table& table, const Item& item) {
   return key;
 }
 
-void Table::write(const ItemKey& key, std::optional<Item> item) {
-  const Item* before = items->get(key);
-  for (auto& [name, index] : indexes) index.update(this->key, key, before, item ? &*item : nullptr);
-  if (item) items->put(key, std::move(*item));
-  else if (before) items->erase(key);
+void Table::write(const ItemKey& key, const Item* before, std::optional<Item> after) {
+  for (auto& [name, index] : indexes) index.update(this->key, key, before, after ? &*after : nullptr);
+  if (after) items->put(key, std::move(*after), before);
+  else if (before) items->erase(key, *before);
 }
 
-void Table::restore(ItemKey key, Item item) {
-  for (auto& [name, index] : indexes) index.update(this->key, key, nullptr, &item);
-  items->restore(std::move(key), std::move(item));
+void Table::rebuild_indexes() {
+  if (indexes.empty()) return;
+  items->scan(std::nullopt, [&](const ItemKey& k, const Item& item) {
+    for (auto& [name, index] : indexes) index.update(key, k, nullptr, &item);
+    return true;
+  });
 }
 
 }  // namespace stratus::dynamodb

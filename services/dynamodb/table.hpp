@@ -28,10 +28,11 @@ struct Table {
   std::shared_ptr<ItemStore> items;
   std::string id() const { return description.find("TableId")->as_string(); }
 
-  // Writes an item (or, with nullopt, deletes it) and keeps the indexes in step.
-  void write(const ItemKey& key, std::optional<Item> item);
-  // An item read back at start-up.
-  void restore(ItemKey key, Item item);
+  // Replaces `before` (the item at `key` now, or null) with `after` (nullopt deletes
+  // it), keeping the indexes in step.
+  void write(const ItemKey& key, const Item* before, std::optional<Item> after);
+  // Start-up: the indexes (held in memory) from the stored items.
+  void rebuild_indexes();
 };
 
 // The key of an item, which must hold the table's key attributes with their defined

@@ -39,7 +39,7 @@ Value DynamoDbService::described(const Table& t) const {
 Value DynamoDbService::create_table(const RequestContext& ctx, const Value& input) {
   Table t = define_table(input, ctx.account, ctx.region);
   if (tables_.contains(t.arn)) throw ApiError("ResourceInUseException", "Table already exists: " + t.name);
-  t.items = std::make_shared<ItemStore>(db_, t.id());
+  t.items = std::make_shared<ItemStore>(db_, reader_.get(), t.id());
   save(t);
   // A new table is answered as still being created (then it is ACTIVE), so that the
   // table_exists waiter has something to wait for.

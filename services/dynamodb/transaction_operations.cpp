@@ -123,7 +123,7 @@ Value DynamoDbService::transact_get_items(const RequestContext& ctx, const Value
     Table& t = table(ctx, input::required_string(*request, "TableName"));
     ItemKey key = request_key(t, *request, false);
     RequestExpressions expressions = read_expressions(*request, kProjection);
-    const Item* item = t.items->get(key);
+    std::optional<Item> item = t.items->get(key);
     used[t.name].read(item ? item_size(*item) : 0, kTransactional);
     Value entry = Value::object();
     if (item) entry.set("Item", AttributeValue::item_value(projected(*item, expressions)));
