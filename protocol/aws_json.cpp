@@ -57,7 +57,7 @@ void check_types(const Shape& shape, const Value& v, const Path& path) {
 
 // DynamoDB's clients check every answer's body against this header (errors too).
 void add_checksum(const ServiceModel* model, HttpResponse& response) {
-  if (model && model->service == "dynamodb") response.set_header("x-amz-crc32", std::to_string(checksums::crc32(response.body)));
+  if (model && model->service.starts_with("dynamodb")) response.set_header("x-amz-crc32", std::to_string(checksums::crc32(response.body)));
 }
 
 std::string type_prefix(const ServiceModel* model) {

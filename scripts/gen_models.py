@@ -16,7 +16,7 @@ import botocore
 NEW = os.path.join(os.path.dirname(botocore.__file__), "data")
 OLD = "/usr/lib/python3/dist-packages/botocore/data"
 SERVICES = {"sqs": "2012-11-05", "sns": "2010-03-31", "elbv2": "2015-12-01", "lambda": "2015-03-31",
-            "dynamodb": "2012-08-10"}
+            "dynamodb": "2012-08-10", "dynamodbstreams": "2012-08-10"}
 # HTTP statuses the AWS API reference documents for errors whose model has none.
 ERROR_STATUS = {"sqs": {"ReceiptHandleIsInvalid": 404, "ResourceNotFoundException": 404,
                         "InvalidAddress": 404, "InvalidSecurity": 403}}

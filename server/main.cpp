@@ -26,6 +26,7 @@
 #include "server/router.hpp"
 #include "server/timers.hpp"
 #include "services/dynamodb/dynamodb_service.hpp"
+#include "services/dynamodb/streams_service.hpp"
 #include "services/elb/elb_service.hpp"
 #include "services/lambda/lambda_service.hpp"
 #include "services/sns/sns_service.hpp"
@@ -95,7 +96,9 @@ int run(const stratus::Config& config) {
   router.add_service(std::make_unique<stratus::sns::SnsService>(
       *db, scheduler, http_client, [&router](std::string_view name) { return router.service(name); },
       config.ephemeral ? stratus::sns::Signer::ephemeral() : stratus::sns::Signer::open(config.data_dir)));
-  router.add_service(std::make_unique<stratus::dynamodb::DynamoDbService>(*db));
+  auto dynamodb = std::make_unique<stratus::dynamodb::DynamoDbService>(*db);
+  router.add_service(std::make_unique<stratus::dynamodb::DynamoDbStreamsService>(dynamodb->stream_log()));
+  router.add_service(std::move(dynamodb));
   router.add_service(std::make_unique<stratus::elb::ElbService>(*db, scheduler, http_client, load_balancer_proxy));
   const std::filesystem::path lambda_files = lambda_root(config);
   router.add_service(std::make_unique<stratus::lambda::LambdaService>(

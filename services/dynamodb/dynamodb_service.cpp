@@ -45,6 +45,7 @@ DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
   db_.migrate("dynamodb", kMigrations);
   ItemStore::migrate(db_);
   reader_ = db_.reader();
+  streams_ = std::make_shared<StreamLog>(db_);
   db_.read([this](storage::Connection& c) {
     auto& s = c.prepared("SELECT document FROM dynamodb_tables");
     while (s.step()) {
@@ -58,6 +59,7 @@ DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
       if (const Value* ttl = d.find("TimeToLive")) t.time_to_live = *ttl;
       if (const Value* pitr = d.find("PointInTimeRecovery"); pitr && pitr->is_bool()) t.point_in_time_recovery = pitr->as_bool();
       t.items = std::make_shared<ItemStore>(db_, reader_.get(), t.id());
+      attach_stream(t, false);
       tables_.emplace(t.arn, std::move(t));
     }
   });
@@ -83,9 +85,19 @@ void DynamoDbService::save(const Table& t) {
   });
 }
 
+// Points a table at its stream; `open` also starts the stream in the log (a new table,
+// or a stream just enabled).
+void DynamoDbService::attach_stream(Table& t, bool open) {
+  t.streams = streams_.get();
+  auto stream = t.stream();
+  t.stream_arn = stream ? stream->arn : "";
+  if (stream && open) streams_->open(std::move(*stream));
+}
+
 void DynamoDbService::reset() {
   std::lock_guard lock(mutex_);
   tables_.clear();
+  streams_->reset();
   db_.write([](storage::Connection& c) {
     c.prepared("DELETE FROM dynamodb_tables").run();
     c.prepared("DELETE FROM dynamodb_item_rows").run();

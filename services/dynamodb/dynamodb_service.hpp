@@ -20,6 +20,8 @@ namespace stratus::dynamodb {
 class DynamoDbService : public Service {
  public:
   explicit DynamoDbService(storage::Database& db);
+  // The tables' stream records, for the DynamoDB Streams service.
+  std::shared_ptr<StreamLog> stream_log() const { return streams_; }
 
   std::string_view name() const override { return "dynamodb"; }
   void call(std::string_view operation, const RequestContext& context, Value input, Reply reply) override;
@@ -69,6 +71,7 @@ class DynamoDbService : public Service {
   // A table by the ARN a tagging call names; throws as those calls do.
   Table& tagged(const RequestContext& ctx, const std::string& arn);
   Value described(const Table& t) const;
+  void attach_stream(Table& t, bool open);
   void save(const Table& t);
 
   std::mutex mutex_;
@@ -81,6 +84,7 @@ class DynamoDbService : public Service {
   std::map<std::string, AppliedTransaction> transaction_tokens_;
   storage::Database& db_;
   std::unique_ptr<storage::Connection> reader_;  // items are read through it (null when ephemeral)
+  std::shared_ptr<StreamLog> streams_;
 };
 
 }  // namespace stratus::dynamodb

@@ -216,7 +216,8 @@ class Parser {
       if (accept(".")) {
         p.push_back({attribute_name()});
       } else if (accept("[")) {
-        if (peek().kind != Token::Kind::Index) syntax_error();
+        // A list index has at most 9 digits here, so that it always fits.
+        if (peek().kind != Token::Kind::Index || peek().text.size() > 9) syntax_error();
         p.push_back({"", std::stoul(next().text), true});
         expect("]");
       } else {
@@ -421,7 +422,7 @@ class Parser {
     static const char* const kNames[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
     for (const char* name : kNames)
       if (o.value.as_string() == name) return;
-    fail("Invalid attribute type name found; type: " + o.value.as_string() + ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
+    fail("Invalid attribute type name found; type: " + o.value.as_string() + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
   }
 
   // -- update actions --------------------------------------------------------------
@@ -467,6 +468,11 @@ class Parser {
   }
 
   Operand set_operand() {
+    if (accept("(")) {
+      Operand grouped = set_value();
+      expect(")");
+      return grouped;
+    }
     if (peek().kind == Token::Kind::Value) return value_operand();
     if (!at_function()) return path_operand();
     std::string function = next().text;

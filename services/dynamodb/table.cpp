@@ -272,10 +272,28 @@ Item key_attributes(const Table& table, const Item& item) {
   return key;
 }
 
-void Table::write(const ItemKey& key, const Item* before, std::optional<Item> after) {
+void Table::write(const ItemKey& key, const Item* before, std::optional<Item> after, bool expired) {
   for (auto& [name, index] : indexes) index.update(this->key, key, before, after ? &*after : nullptr);
+  if (streams && !stream_arn.empty())
+    streams->append(stream_arn, ItemChange{key_attributes(*this, after ? *after : *before), before, after ? &*after : nullptr, expired});
   if (after) items->put(key, std::move(*after), before);
   else if (before) items->erase(key, *before);
+}
+
+std::optional<Stream> Table::stream() const {
+  const Value* spec = description.find("StreamSpecification");
+  const Value* arn = description.find("LatestStreamArn");
+  if (!spec || !arn || !input::optional_bool(*spec, "StreamEnabled").value_or(false)) return std::nullopt;
+  Stream s;
+  s.arn = arn->as_string();
+  s.label = description.find("LatestStreamLabel")->as_string();
+  s.table_name = name;
+  s.view_type = input::optional_string(*spec, "StreamViewType").value_or("NEW_AND_OLD_IMAGES");
+  s.account = account;
+  s.region = region;
+  s.key_schema = *description.find("KeySchema");
+  s.created_ms = ids::now_ms();
+  return s;
 }
 
 void Table::rebuild_indexes() {

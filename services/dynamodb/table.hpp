@@ -12,6 +12,7 @@
 #include "protocol/value.hpp"
 #include "services/dynamodb/item_store.hpp"
 #include "services/dynamodb/secondary_index.hpp"
+#include "services/dynamodb/stream_log.hpp"
 
 namespace stratus::dynamodb {
 
@@ -26,11 +27,16 @@ struct Table {
   std::map<std::string, std::string> attribute_types;  // from AttributeDefinitions: S, N or B
   std::map<std::string, SecondaryIndex> indexes;       // global and local, by name
   std::shared_ptr<ItemStore> items;
+  StreamLog* streams = nullptr;  // the service's
+  std::string stream_arn;        // the stream taking this table's changes, if any
   std::string id() const { return description.find("TableId")->as_string(); }
 
   // Replaces `before` (the item at `key` now, or null) with `after` (nullopt deletes
   // it), keeping the indexes in step.
-  void write(const ItemKey& key, const Item* before, std::optional<Item> after);
+  // `expired`: a deletion by time to live.
+  void write(const ItemKey& key, const Item* before, std::optional<Item> after, bool expired = false);
+  // The stream a table's description asks for (StreamSpecification), if any.
+  std::optional<Stream> stream() const;
   // Start-up: the indexes (held in memory) from the stored items.
   void rebuild_indexes();
 };

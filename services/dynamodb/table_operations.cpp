@@ -40,6 +40,7 @@ Value DynamoDbService::create_table(const RequestContext& ctx, const Value& inpu
   Table t = define_table(input, ctx.account, ctx.region);
   if (tables_.contains(t.arn)) throw ApiError("ResourceInUseException", "Table already exists: " + t.name);
   t.items = std::make_shared<ItemStore>(db_, reader_.get(), t.id());
+  attach_stream(t, true);
   save(t);
   // A new table is answered as still being created (then it is ACTIVE), so that the
   // table_exists waiter has something to wait for.
@@ -78,6 +79,7 @@ Value DynamoDbService::delete_table(const RequestContext& ctx, const Value& inpu
                                           "Disable deletion protection first.");
   Value answer = with_status(described(t), "DELETING");
   t.items->clear();
+  if (!t.stream_arn.empty()) streams_->close(t.stream_arn);
   db_.write([arn = t.arn](storage::Connection& c) {
     c.prepared("DELETE FROM dynamodb_tables WHERE arn = ?").bind(1, arn).run();
   });

@@ -166,6 +166,14 @@ std::optional<AttributeValue> subtract(const AttributeValue& current, const Attr
   return make_set(operand.type(), std::move(left), {});
 }
 
+// Whether the path's last step could be there: its parent is a map (for a member) or a
+// list (for an element).
+bool parent_holds(const Item& item, const Path& path) {
+  if (path.size() == 1) return true;
+  const AttributeValue* parent = find(item, Path(path.begin(), path.end() - 1));
+  return parent && parent->type() == (path.back().is_index ? Type::L : Type::M);
+}
+
 bool path_less(const Path& a, const Path& b) {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](const PathElement& x, const PathElement& y) {
     return x.is_index && y.is_index ? x.index < y.index : x.name < y.name;
@@ -196,7 +204,10 @@ Item apply_update(const UpdateExpression& actions, const Item& item) {
       }
       case UpdateAction::Kind::Delete: {
         const AttributeValue* current = find(out, a.path);
-        if (!current) break;
+        if (!current) {
+          if (!parent_holds(out, a.path)) throw invalid_path();
+          break;
+        }
         if (auto left = subtract(*current, values[i])) assign(out, a.path, std::move(*left));
         else remove(out, a.path);
         break;
