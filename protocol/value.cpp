@@ -19,6 +19,11 @@ Value& Value::set(std::string_view key, Value v) {
   return as_object().emplace_back(std::string(key), std::move(v)).second;
 }
 
+void Value::erase(std::string_view key) {
+  if (!is_object()) return;
+  std::erase_if(as_object(), [&](const auto& member) { return member.first == key; });
+}
+
 Value& Value::push(Value v) {
   if (is_null()) data_ = Array{};
   return as_array().emplace_back(std::move(v));

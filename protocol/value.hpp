@@ -59,6 +59,8 @@ class Value {
   Value* find(std::string_view key);
   // Sets (or replaces) a member, turning a null value into an object first.
   Value& set(std::string_view key, Value v);
+  // Removes a member of an object, if there is one.
+  void erase(std::string_view key);
   // Appends to an array, turning a null value into an array first.
   Value& push(Value v);
 

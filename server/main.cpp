@@ -96,7 +96,7 @@ int run(const stratus::Config& config) {
   router.add_service(std::make_unique<stratus::sns::SnsService>(
       *db, scheduler, http_client, [&router](std::string_view name) { return router.service(name); },
       config.ephemeral ? stratus::sns::Signer::ephemeral() : stratus::sns::Signer::open(config.data_dir)));
-  auto dynamodb = std::make_unique<stratus::dynamodb::DynamoDbService>(*db);
+  auto dynamodb = std::make_unique<stratus::dynamodb::DynamoDbService>(*db, scheduler);
   router.add_service(std::make_unique<stratus::dynamodb::DynamoDbStreamsService>(dynamodb->stream_log()));
   router.add_service(std::move(dynamodb));
   router.add_service(std::make_unique<stratus::elb::ElbService>(*db, scheduler, http_client, load_balancer_proxy));

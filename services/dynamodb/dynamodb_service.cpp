@@ -35,13 +35,14 @@ const OperationTable<DynamoDbService>& DynamoDbService::operations() {
       {"TransactWriteItems", {&DynamoDbService::transact_write_items}},
       {"UntagResource", {&DynamoDbService::untag_resource}},
       {"UpdateItem", {&DynamoDbService::update_item}},
+      {"UpdateTable", {&DynamoDbService::update_table}},
       {"UpdateContinuousBackups", {&DynamoDbService::update_continuous_backups}},
       {"UpdateTimeToLive", {&DynamoDbService::update_time_to_live}},
   };
   return table;
 }
 
-DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
+DynamoDbService::DynamoDbService(storage::Database& db, Scheduler& scheduler) : db_(db), scheduler_(scheduler) {
   db_.migrate("dynamodb", kMigrations);
   ItemStore::migrate(db_);
   reader_ = db_.reader();
@@ -64,6 +65,7 @@ DynamoDbService::DynamoDbService(storage::Database& db) : db_(db) {
     }
   });
   for (auto& [arn, t] : tables_) t.rebuild_indexes();
+  schedule_sweep();
 }
 
 void DynamoDbService::call(std::string_view operation, const RequestContext& context, Value input, Reply reply) {

@@ -19,7 +19,7 @@ namespace stratus::dynamodb {
 
 class DynamoDbService : public Service {
  public:
-  explicit DynamoDbService(storage::Database& db);
+  DynamoDbService(storage::Database& db, Scheduler& scheduler);
   // The tables' stream records, for the DynamoDB Streams service.
   std::shared_ptr<StreamLog> stream_log() const { return streams_; }
 
@@ -36,6 +36,7 @@ class DynamoDbService : public Service {
   Value describe_table(const RequestContext&, const Value&);
   Value list_tables(const RequestContext&, const Value&);
   Value delete_table(const RequestContext&, const Value&);
+  Value update_table(const RequestContext&, const Value&);
 
   // table_settings.cpp
   Value tag_resource(const RequestContext&, const Value&);
@@ -66,6 +67,10 @@ class DynamoDbService : public Service {
   Value transact_write_items(const RequestContext&, const Value&);
   Value transact_get_items(const RequestContext&, const Value&);
 
+  // time_to_live.cpp
+  void schedule_sweep();
+  void sweep_expired();
+
   // A table by name or ARN, in the caller's account and region; throws ResourceNotFoundException.
   Table& table(const RequestContext& ctx, const std::string& name_or_arn);
   // A table by the ARN a tagging call names; throws as those calls do.
@@ -83,6 +88,8 @@ class DynamoDbService : public Service {
   };
   std::map<std::string, AppliedTransaction> transaction_tokens_;
   storage::Database& db_;
+  Scheduler& scheduler_;
+  std::unique_ptr<Timer> sweep_timer_;
   std::unique_ptr<storage::Connection> reader_;  // items are read through it (null when ephemeral)
   std::shared_ptr<StreamLog> streams_;
 };

@@ -39,7 +39,24 @@ struct Iterator {
   }
 };
 
+// Stream ARNs end in "/stream/<label>"; anything else is not one.
+const std::string& checked_arn(const std::string& arn, const char* member) {
+  if (!arn.starts_with("arn:") || arn.find("/stream/") == std::string::npos) throw validation(std::string("Invalid ") + member + ": " + arn);
+  return arn;
+}
+
+std::uint64_t sequence_number(const std::string& text) {
+  if (text.empty() || text.size() > 40 || text.find_first_not_of("0123456789") != std::string::npos)
+    throw validation("Invalid SequenceNumber: " + text);
+  try {
+    return std::stoull(text);
+  } catch (const std::exception&) {
+    throw validation("Invalid SequenceNumber: " + text);
+  }
+}
+
 const Stream& stream_of(const Streams& streams, const std::string& arn) {
+  checked_arn(arn, "StreamArn");
   auto it = streams.find(arn);
   if (it == streams.end()) throw ApiError("ResourceNotFoundException", "Requested resource not found: Stream: " + arn + " not found");
   return it->second;
@@ -57,7 +74,7 @@ std::int64_t limit_of(const Value& input, std::int64_t max) {
 Value shard_of(const Stream& s) {
   Value range = Value::object();
   range.set("StartingSequenceNumber", sequence_text(s.records.empty() ? 0 : s.records.front().sequence));
-  if (s.closed_ms && !s.records.empty()) range.set("EndingSequenceNumber", sequence_text(s.records.back().sequence));
+  if (s.closed_ms) range.set("EndingSequenceNumber", sequence_text(s.records.empty() ? 0 : s.records.back().sequence));
   return Value(Object{{"ShardId", Value(s.shard_id())}, {"SequenceNumberRange", std::move(range)}});
 }
 
@@ -81,6 +98,7 @@ Value DynamoDbStreamsService::list_streams(const RequestContext& ctx, const Valu
   std::int64_t limit = limit_of(input, kMaxStreams);
   auto table = input::optional_string(input, "TableName");
   auto start = input::optional_string(input, "ExclusiveStartStreamArn");
+  if (start) checked_arn(*start, "ExclusiveStartStreamArn");
   return log_->with_streams([&](const Streams& streams, std::uint64_t) {
     Value list = Value::array();
     Value out = Value::object();
@@ -103,7 +121,7 @@ Value DynamoDbStreamsService::describe_stream(const RequestContext&, const Value
   return log_->with_streams([&](const Streams& streams, std::uint64_t) {
     const Stream& s = stream_of(streams, arn);
     Value shards = Value::array();
-    if (input::optional_string(input, "ExclusiveStartShardId").value_or("") != s.shard_id()) shards.push(shard_of(s));
+    if (auto start = input::optional_string(input, "ExclusiveStartShardId"); !start || *start < s.shard_id()) shards.push(shard_of(s));
     Value d = Value(Object{{"StreamArn", Value(s.arn)},
                            {"StreamLabel", Value(s.label)},
                            {"StreamStatus", Value(s.closed_ms ? "DISABLED" : "ENABLED")},
@@ -125,17 +143,16 @@ Value DynamoDbStreamsService::get_shard_iterator(const RequestContext&, const Va
     const Stream& s = stream_of(streams, arn);
     if (shard != s.shard_id()) throw ApiError("ResourceNotFoundException", "Requested resource not found: Shard does not exist");
     std::uint64_t position = 0;
+    bool at_a_number = type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER";
+    if (sequence && !at_a_number && (type == "TRIM_HORIZON" || type == "LATEST"))
+      throw validation("SequenceNumber may only be given with AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER, not " + type);
     if (type == "TRIM_HORIZON") {
       position = s.records.empty() ? last_sequence + 1 : s.records.front().sequence;
     } else if (type == "LATEST") {
       position = last_sequence + 1;
-    } else if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
+    } else if (at_a_number) {
       if (!sequence) throw validation("Must provide a sequence number for " + type + " shard iterator type");
-      try {
-        position = std::stoull(*sequence) + (type == "AFTER_SEQUENCE_NUMBER" ? 1 : 0);
-      } catch (const std::exception&) {
-        throw validation("Invalid SequenceNumber: " + *sequence);
-      }
+      position = sequence_number(*sequence) + (type == "AFTER_SEQUENCE_NUMBER" ? 1 : 0);
     } else {
       throw validation("1 validation error detected: Value '" + type +
                        "' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: "

@@ -29,6 +29,7 @@ struct Table {
   std::shared_ptr<ItemStore> items;
   StreamLog* streams = nullptr;  // the service's
   std::string stream_arn;        // the stream taking this table's changes, if any
+  std::optional<ItemKey> sweep_cursor;  // where the time-to-live sweep goes on
   std::string id() const { return description.find("TableId")->as_string(); }
 
   // Replaces `before` (the item at `key` now, or null) with `after` (nullopt deletes
