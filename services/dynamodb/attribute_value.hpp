@@ -14,6 +14,7 @@
 
 namespace stratus::dynamodb {
 
+// The order is part of the stored item format (item_codec.cpp): append, never reorder.
 enum class Type { S, N, B, BOOL, NUL, M, L, SS, NS, BS };
 
 class AttributeValue;

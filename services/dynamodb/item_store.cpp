@@ -1,6 +1,6 @@
 #include "services/dynamodb/item_store.hpp"
 
-#include "protocol/json.hpp"
+#include "services/dynamodb/item_codec.hpp"
 
 namespace stratus::dynamodb {
 namespace {
@@ -21,7 +21,6 @@ const std::vector<std::string_view> kMigrations = {
        INSERT INTO dynamodb_table_stats SELECT table_id, count(*), sum(size) FROM dynamodb_item_rows GROUP BY table_id;)",
 };
 
-Item decode(const std::string& stored) { return AttributeValue::parse_item(json::parse(stored)); }
 
 // A statement stepped part-way holds a read transaction open until it is reset.
 struct ResetOnExit {
@@ -81,7 +80,7 @@ std::optional<Item> ItemStore::get(const ItemKey& key) const {
   ResetOnExit reset{s};
   s.bind(1, table_id_).bind_blob(2, key.partition).bind_blob(3, key.sort);
   if (!s.step()) return std::nullopt;
-  return decode(s.column_text(0));
+  return decode_item(s.column_text(0));
 }
 
 void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int64_t count_change, std::int64_t size_change) {
@@ -94,7 +93,7 @@ void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int6
   }
   std::uint64_t sequence = ++sequence_;
   std::optional<std::string> stored;
-  if (item) stored = json::write(AttributeValue::item_value(*item));
+  if (item) stored = encode_item(*item);
   std::int64_t size = item ? static_cast<std::int64_t>(item_size(*item)) : 0;
   db_.write([table = table_id_, key, stored = std::move(stored), size, count_change, size_change](storage::Connection& c) {
     if (stored) {
@@ -159,7 +158,7 @@ bool ItemStore::merge(storage::Statement* rows, RecentMap::const_iterator first,
       if (recent->second.item && !visit(recent->first, *recent->second.item)) return false;
       recent = next_recent();
       if (!replaces_row) continue;
-    } else if (!visit(row_key, decode(rows->column_text(2)))) {
+    } else if (!visit(row_key, decode_item(rows->column_text(2)))) {
       return false;
     }
     have_row = rows->step();

@@ -5,6 +5,7 @@
 #include "protocol/api_error.hpp"
 #include "protocol/json.hpp"
 #include "services/dynamodb/attribute_value.hpp"
+#include "services/dynamodb/item_codec.hpp"
 
 namespace stratus::dynamodb {
 namespace {
@@ -100,6 +101,24 @@ TEST(DynamoAttributeValue, EqualityIgnoresSetOrder) {
   EXPECT_EQ(parse(R"({"NS":["1","2"]})"), parse(R"({"NS":["2.0","1"]})"));
   EXPECT_FALSE(parse(R"({"S":"1"})") == parse(R"({"N":"1"})"));
   EXPECT_EQ(parse(R"({"M":{"a":{"L":[{"N":"1"}]}}})"), parse(R"({"M":{"a":{"L":[{"N":"1.0"}]}}})"));
+}
+
+TEST(DynamoItemCodec, EveryTypeComesBackAsItWasStored) {
+  std::string text = R"({"s":{"S":"text"},"empty":{"S":""},"n":{"N":"-12.5E3"},"b":{"B":"AP8="},"t":{"BOOL":true},)"
+                     R"("f":{"BOOL":false},"z":{"NULL":true},"ss":{"SS":["a","b"]},"ns":{"NS":["1","2.5"]},"bs":{"BS":["AA=="]},)"
+                     R"("l":{"L":[{"S":"x"},{"L":[]},{"M":{}}]},"m":{"M":{"deep":{"M":{"k":{"N":"1"}}}}},"long":{"S":")" +
+                     std::string(300, 'x') + R"("}})";
+  Item item = AttributeValue::parse_item(json::parse(text));
+  std::string stored = encode_item(item);
+  EXPECT_EQ(decode_item(stored), item);
+  EXPECT_EQ(json::write(AttributeValue::item_value(decode_item(stored))), json::write(AttributeValue::item_value(item)));
+}
+
+TEST(DynamoItemCodec, ItemsStoredAsJsonStillRead) {
+  Item item = decode_item(R"({"k":{"S":"v"},"n":{"N":"1"}})");
+  EXPECT_EQ(item.at("k").as_string(), "v");
+  EXPECT_THROW(decode_item(std::string(1, '\x7f')), std::runtime_error);
+  EXPECT_THROW(decode_item(encode_item(item).substr(0, 4)), std::runtime_error);
 }
 
 }  // namespace
