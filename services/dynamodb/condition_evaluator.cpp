@@ -9,6 +9,17 @@
 namespace stratus::dynamodb {
 namespace {
 
+// A string's size counts UTF-16 code units, as DynamoDB (a Java service) counts them:
+// a character outside the Basic Multilingual Plane (a 4-byte UTF-8 sequence) is two.
+std::size_t utf16_length(const std::string& utf8) {
+  std::size_t n = 0;
+  for (unsigned char c : utf8) {
+    if ((c & 0xC0) != 0x80) ++n;  // each sequence's first byte
+    if (c >= 0xF0) ++n;
+  }
+  return n;
+}
+
 std::optional<AttributeValue> evaluate(const Operand& o, const Item& item) {
   switch (o.kind) {
     case Operand::Kind::Value: return o.value;
@@ -21,7 +32,7 @@ std::optional<AttributeValue> evaluate(const Operand& o, const Item& item) {
       if (!v) return std::nullopt;
       std::size_t n = 0;
       switch (v->type()) {
-        case Type::S:
+        case Type::S: n = utf16_length(v->as_string()); break;
         case Type::B: n = v->as_string().size(); break;
         case Type::SS:
         case Type::BS: n = v->as_strings().size(); break;

@@ -70,7 +70,10 @@ ItemWrite plan_update(Table& t, const Value& request) {
   key_of(t, *w.after, false);
   check_item_size(*w.after, "Item size to update has exceeded the maximum allowed size");
   // Removing from an item that is not there leaves nothing there.
-  if (!w.before && only_removals(actions)) w.changes = false;
+  if (!w.before && only_removals(actions)) {
+    w.changes = false;
+    w.after.reset();
+  }
   return w;
 }
 
