@@ -7,6 +7,7 @@
 // Concurrency: one mutex guards the tables.
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "services/dynamodb/table.hpp"
@@ -62,6 +63,11 @@ class DynamoDbService : public Service {
   // transaction_operations.cpp
   Value transact_write_items(const RequestContext&, const Value&);
   Value transact_get_items(const RequestContext&, const Value&);
+  // Whether a transaction with this ClientRequestToken and fingerprint (its request) was
+  // applied within the last 10 minutes; throws IdempotentParameterMismatchException when
+  // the token came with another request.
+  bool already_applied(const std::optional<std::string>& token, const std::string& fingerprint);
+  void remember_applied(const std::optional<std::string>& token, const std::string& fingerprint);
 
   // A table by name or ARN, in the caller's account and region; throws ResourceNotFoundException.
   Table& table(const RequestContext& ctx, const std::string& name_or_arn);
