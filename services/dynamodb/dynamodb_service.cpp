@@ -14,6 +14,7 @@ const std::vector<std::string_view> kMigrations = {
 
 const OperationTable<DynamoDbService>& DynamoDbService::operations() {
   static const OperationTable<DynamoDbService> table = {
+      {"BatchExecuteStatement", {&DynamoDbService::batch_execute_statement}},
       {"BatchGetItem", {&DynamoDbService::batch_get_item}},
       {"BatchWriteItem", {&DynamoDbService::batch_write_item}},
       {"CreateTable", {&DynamoDbService::create_table}},
@@ -24,6 +25,8 @@ const OperationTable<DynamoDbService>& DynamoDbService::operations() {
       {"DescribeTimeToLive", {&DynamoDbService::describe_time_to_live}},
       {"DeleteTable", {&DynamoDbService::delete_table}},
       {"DescribeTable", {&DynamoDbService::describe_table}},
+      {"ExecuteStatement", {&DynamoDbService::execute_statement}},
+      {"ExecuteTransaction", {&DynamoDbService::execute_transaction}},
       {"GetItem", {&DynamoDbService::get_item}},
       {"ListTables", {&DynamoDbService::list_tables}},
       {"ListTagsOfResource", {&DynamoDbService::list_tags_of_resource}},

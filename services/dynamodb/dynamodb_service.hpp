@@ -2,12 +2,14 @@
 // Amazon DynamoDB. The operation table in dynamodb_service.cpp lists what is served;
 // table_operations.cpp has the control plane, table_settings.cpp tags, TTL and
 // backups, item_operations.cpp single items, query_operations.cpp Query and Scan,
-// batch_operations.cpp and transaction_operations.cpp the calls on many items.
+// batch_operations.cpp and transaction_operations.cpp the calls on many items,
+// partiql_operations.cpp the PartiQL statements.
 //
 // Concurrency: one mutex guards the tables.
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "services/dynamodb/table.hpp"
@@ -66,6 +68,19 @@ class DynamoDbService : public Service {
   // transaction_operations.cpp
   Value transact_write_items(const RequestContext&, const Value&);
   Value transact_get_items(const RequestContext&, const Value&);
+  // Whether a transaction with this ClientRequestToken and fingerprint (its request) was
+  // applied within the last 10 minutes; throws IdempotentParameterMismatchException when
+  // the token came with another request.
+  bool already_applied(const std::optional<std::string>& token, const std::string& fingerprint);
+  void remember_applied(const std::optional<std::string>& token, const std::string& fingerprint);
+
+  // partiql_operations.cpp
+  Value execute_statement(const RequestContext&, const Value&);
+  Value batch_execute_statement(const RequestContext&, const Value&);
+  Value execute_transaction(const RequestContext&, const Value&);
+  // The table a statement names; a missing one is ResourceNotFoundException with the
+  // message PartiQL gives.
+  Table& statement_table(const RequestContext& ctx, const std::string& name);
 
   // time_to_live.cpp
   void schedule_sweep();

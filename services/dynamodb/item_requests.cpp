@@ -26,11 +26,14 @@ std::string return_values(const Value& input, std::initializer_list<const char*>
   throw validation("Return values set to invalid value");
 }
 
-void check_condition(const RequestExpressions& expressions, const Item* item, const Value& input) {
-  if (!expressions.condition || matches(*expressions.condition, item ? *item : Item{})) return;
+bool old_item_on_failure(const Value& input) {
+  return input::optional_string(input, "ReturnValuesOnConditionCheckFailure").value_or("NONE") == "ALL_OLD";
+}
+
+void check_condition(const std::optional<Condition>& condition, const Item* item, bool return_old) {
+  if (!condition || matches(*condition, item ? *item : Item{})) return;
   ApiError e("ConditionalCheckFailedException", "The conditional request failed");
-  if (item && input::optional_string(input, "ReturnValuesOnConditionCheckFailure").value_or("NONE") == "ALL_OLD")
-    e.members.emplace_back("Item", AttributeValue::item_value(*item));
+  if (item && return_old) e.members.emplace_back("Item", AttributeValue::item_value(*item));
   throw e;
 }
 

@@ -17,10 +17,12 @@ constexpr std::size_t kMaxItemBytes = 400 * 1024;
 // The ReturnValues parameter, one of `allowed` (NONE when absent).
 std::string return_values(const Value& input, std::initializer_list<const char*> allowed);
 
+// Whether a failed condition returns the item (ReturnValuesOnConditionCheckFailure=ALL_OLD).
+bool old_item_on_failure(const Value& input);
+
 // Throws ConditionalCheckFailedException unless the item (null when there is none)
-// meets the request's condition; with ReturnValuesOnConditionCheckFailure=ALL_OLD
-// the error carries the item.
-void check_condition(const RequestExpressions& expressions, const Item* item, const Value& input);
+// meets the condition; with `return_old` the error carries the item.
+void check_condition(const std::optional<Condition>& condition, const Item* item, bool return_old);
 
 // Throws ValidationException unless the item fits DynamoDB's 400 KB.
 void check_item_size(const Item& item, const char* message = "Item size has exceeded the maximum allowed size");

@@ -15,14 +15,19 @@ void check_key_untouched(const Table& t, const UpdateExpression& actions) {
   }
 }
 
-// The write's table, key and current item, with the request's expressions read.
-ItemWrite start(Table& t, ItemKey key, const Value& request, unsigned expressions, RequestExpressions& read) {
+// The write's table, key and current item.
+ItemWrite start(Table& t, ItemKey key) {
   ItemWrite w;
   w.table = &t;
   w.key = std::move(key);
-  read = read_expressions(request, expressions);
   w.before = t.items->get(w.key);
   return w;
+}
+
+WriteRequest read_request(Item item, const Value& request, unsigned expressions) {
+  RequestExpressions read = read_expressions(request, expressions);
+  return WriteRequest{std::move(item), std::move(read.condition), read.update.value_or(UpdateExpression{}),
+                      old_item_on_failure(request)};
 }
 
 bool only_removals(const UpdateExpression& actions) {
@@ -51,22 +56,40 @@ ItemWrite plan_put(Table& t, const Value& request) {
   Item item = item_parameter(request, "Item");
   ItemKey key = key_of(t, item, false);
   check_item_size(item);
-  RequestExpressions read;
-  ItemWrite w = start(t, std::move(key), request, kCondition, read);
-  check_condition(read, w.before ? &*w.before : nullptr, request);
-  w.after = std::move(item);
-  return w;
+  return plan_put(t, std::move(key), read_request(std::move(item), request, kCondition));
 }
 
 ItemWrite plan_update(Table& t, const Value& request) {
   Item key_item = item_parameter(request, "Key");
-  RequestExpressions read;
-  ItemWrite w = start(t, key_of(t, key_item, true), request, kCondition | kUpdate, read);
-  UpdateExpression actions = read.update.value_or(UpdateExpression{});
+  ItemKey key = key_of(t, key_item, true);
+  return plan_update(t, std::move(key), read_request(std::move(key_item), request, kCondition | kUpdate));
+}
+
+ItemWrite plan_delete(Table& t, const Value& request) {
+  ItemKey key = request_key(t, request, false);
+  return plan_delete(t, std::move(key), read_request({}, request, kCondition));
+}
+
+ItemWrite plan_condition_check(Table& t, const Value& request) {
+  if (!request.find("ConditionExpression")) throw validation("ConditionExpression must be specified for ConditionCheck");
+  ItemKey key = request_key(t, request, false);
+  return plan_condition_check(t, std::move(key), read_request({}, request, kCondition));
+}
+
+ItemWrite plan_put(Table& t, ItemKey key, WriteRequest request) {
+  ItemWrite w = start(t, std::move(key));
+  check_condition(request.condition, w.before ? &*w.before : nullptr, request.old_item_on_failure);
+  w.after = std::move(request.item);
+  return w;
+}
+
+ItemWrite plan_update(Table& t, ItemKey key, WriteRequest request) {
+  const UpdateExpression& actions = request.update;
   check_key_untouched(t, actions);
-  check_condition(read, w.before ? &*w.before : nullptr, request);
+  ItemWrite w = start(t, std::move(key));
+  check_condition(request.condition, w.before ? &*w.before : nullptr, request.old_item_on_failure);
   for (const auto& a : actions) w.updated.push_back(a.path);
-  w.after = apply_update(actions, w.before ? *w.before : key_item);
+  w.after = apply_update(actions, w.before ? *w.before : request.item);
   key_of(t, *w.after, false);
   check_item_size(*w.after, "Item size to update has exceeded the maximum allowed size");
   // Removing from an item that is not there leaves nothing there.
@@ -77,18 +100,15 @@ ItemWrite plan_update(Table& t, const Value& request) {
   return w;
 }
 
-ItemWrite plan_delete(Table& t, const Value& request) {
-  RequestExpressions read;
-  ItemWrite w = start(t, request_key(t, request, false), request, kCondition, read);
-  check_condition(read, w.before ? &*w.before : nullptr, request);
+ItemWrite plan_delete(Table& t, ItemKey key, WriteRequest request) {
+  ItemWrite w = start(t, std::move(key));
+  check_condition(request.condition, w.before ? &*w.before : nullptr, request.old_item_on_failure);
   return w;
 }
 
-ItemWrite plan_condition_check(Table& t, const Value& request) {
-  if (!request.find("ConditionExpression")) throw validation("ConditionExpression must be specified for ConditionCheck");
-  RequestExpressions read;
-  ItemWrite w = start(t, request_key(t, request, false), request, kCondition, read);
-  check_condition(read, w.before ? &*w.before : nullptr, request);
+ItemWrite plan_condition_check(Table& t, ItemKey key, WriteRequest request) {
+  ItemWrite w = start(t, std::move(key));
+  check_condition(request.condition, w.before ? &*w.before : nullptr, request.old_item_on_failure);
   w.changes = false;
   return w;
 }

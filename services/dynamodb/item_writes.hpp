@@ -1,8 +1,8 @@
 #pragma once
 // A write to one item, checked and worked out but not yet applied: what PutItem,
-// UpdateItem, DeleteItem, BatchWriteItem and TransactWriteItems share. Planning reads
-// the request (item or key, expressions), checks its condition against the item as
-// it is (throwing ConditionalCheckFailedException) and computes the item after.
+// UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems and PartiQL's writes share.
+// Planning checks the condition against the item as it is (throwing
+// ConditionalCheckFailedException) and computes the item after.
 #include <optional>
 #include <vector>
 
@@ -23,13 +23,29 @@ struct ItemWrite {
   void apply();
 };
 
+// A write once its parameters are read, whichever API asked for it.
+struct WriteRequest {
+  Item item;                          // puts: the item; the others: the key
+  std::optional<Condition> condition;
+  UpdateExpression update;            // updates only
+  bool old_item_on_failure = false;   // a failed condition returns the item as it is
+};
+
 // The key a request addresses, checked against the table's schema: from `Item`
 // (puts) or `Key` (the others).
 ItemKey request_key(const Table& t, const Value& request, bool is_put);
 
+// Plans from a request in the API's wire form (Item or Key, expressions, ...).
 ItemWrite plan_put(Table& t, const Value& request);
 ItemWrite plan_update(Table& t, const Value& request);
 ItemWrite plan_delete(Table& t, const Value& request);
 ItemWrite plan_condition_check(Table& t, const Value& request);
+
+// Plans from a request already read; `key` is its checked key (and a put's item fits
+// DynamoDB's item size).
+ItemWrite plan_put(Table& t, ItemKey key, WriteRequest request);
+ItemWrite plan_update(Table& t, ItemKey key, WriteRequest request);
+ItemWrite plan_delete(Table& t, ItemKey key, WriteRequest request);
+ItemWrite plan_condition_check(Table& t, ItemKey key, WriteRequest request);
 
 }  // namespace stratus::dynamodb

@@ -6,7 +6,7 @@
 #include "protocol/json.hpp"
 #include "services/dynamodb/dynamodb_service.hpp"
 #include "services/dynamodb/errors.hpp"
-#include "services/dynamodb/item_writes.hpp"
+#include "services/dynamodb/transactions.hpp"
 #include "services/ids.hpp"
 #include "services/input.hpp"
 
@@ -33,7 +33,17 @@ std::pair<std::string, const Value*> action_of(const Value& action) {
   return {kind, &request};
 }
 
-ApiError cancelled(const std::vector<Value>& reasons) {
+}  // namespace
+
+Value cancellation_reason(const char* code, const ApiError* failure) {
+  Value r = Value(Object{{"Code", Value(code)}});
+  if (!failure) return r;
+  r.set("Message", Value(std::string(failure->what())));
+  for (const auto& [name, value] : failure->members) r.set(name, value);
+  return r;
+}
+
+ApiError transaction_cancelled(const std::vector<Value>& reasons) {
   std::string codes;
   for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + r.find("Code")->as_string();
   ApiError e("TransactionCanceledException",
@@ -42,30 +52,38 @@ ApiError cancelled(const std::vector<Value>& reasons) {
   return e;
 }
 
-// A cancellation reason: "None" for an action that would have succeeded.
-Value reason(const ApiError* failure) {
-  if (!failure) return Value(Object{{"Code", Value("None")}});
-  Value r = Value(Object{{"Code", Value("ConditionalCheckFailed")}, {"Message", Value(std::string(failure->what()))}});
-  for (const auto& [name, value] : failure->members) r.set(name, value);
-  return r;
+std::map<std::string, Capacity> apply_transaction(std::vector<ItemWrite>& writes) {
+  std::map<std::string, Capacity> used;
+  for (auto& w : writes) {
+    Capacity c = w.capacity();
+    c.table *= 2;  // transactional writes cost twice
+    used[w.table->name] += c;
+    w.apply();
+  }
+  return used;
 }
 
-}  // namespace
+bool DynamoDbService::already_applied(const std::optional<std::string>& token, const std::string& fingerprint) {
+  std::int64_t now = ids::now_ms();
+  std::erase_if(transaction_tokens_, [&](const auto& entry) { return entry.second.expires_ms < now; });
+  if (!token) return false;
+  auto it = transaction_tokens_.find(*token);
+  if (it == transaction_tokens_.end()) return false;
+  if (it->second.fingerprint != fingerprint)
+    throw ApiError("IdempotentParameterMismatchException",
+                   "The request uses the same client token as a previous, but non-identical request.");
+  return true;
+}
+
+void DynamoDbService::remember_applied(const std::optional<std::string>& token, const std::string& fingerprint) {
+  if (token) transaction_tokens_[*token] = {fingerprint, ids::now_ms() + kTokenLifetimeMs};
+}
 
 Value DynamoDbService::transact_write_items(const RequestContext& ctx, const Value& input) {
   const Array& list = actions(input);
   auto token = input::optional_string(input, "ClientRequestToken");
   std::string fingerprint = json::write(Value(list));
-  std::int64_t now = ids::now_ms();
-  std::erase_if(transaction_tokens_, [&](const auto& entry) { return entry.second.expires_ms < now; });
-  if (token) {
-    if (auto it = transaction_tokens_.find(*token); it != transaction_tokens_.end()) {
-      if (it->second.fingerprint != fingerprint)
-        throw ApiError("IdempotentParameterMismatchException",
-                       "The request uses the same client token as a previous, but non-identical request.");
-      return Value::object();  // already applied
-    }
-  }
+  if (already_applied(token, fingerprint)) return Value::object();
   if (fingerprint.size() > kMaxTransactionBytes) throw validation("Transaction request size has exceeded the maximum allowed size");
 
   // Every table and key first: a missing table or an item named twice fails the whole call.
@@ -91,23 +109,17 @@ Value DynamoDbService::transact_write_items(const RequestContext& ctx, const Val
       else if (kind == "Delete") writes.push_back(plan_delete(t, *request));
       else if (kind == "ConditionCheck") writes.push_back(plan_condition_check(t, *request));
       else throw validation("TransactItems can only contain one of Check, Put, Update or Delete");
-      reasons.push_back(reason(nullptr));
+      reasons.push_back(cancellation_reason());
     } catch (const ApiError& e) {
       if (e.code != "ConditionalCheckFailedException") throw;
       failed = true;
-      reasons.push_back(reason(&e));
+      reasons.push_back(cancellation_reason("ConditionalCheckFailed", &e));
     }
   }
-  if (failed) throw cancelled(reasons);
+  if (failed) throw transaction_cancelled(reasons);
 
-  std::map<std::string, Capacity> used;
-  for (auto& w : writes) {
-    Capacity c = w.capacity();
-    c.table *= 2;  // transactional writes cost twice
-    used[w.table->name] += c;
-    w.apply();
-  }
-  if (token) transaction_tokens_[*token] = {fingerprint, now + kTokenLifetimeMs};
+  std::map<std::string, Capacity> used = apply_transaction(writes);
+  remember_applied(token, fingerprint);
   Value out = Value::object();
   add_capacities(out, input, used);
   return out;
