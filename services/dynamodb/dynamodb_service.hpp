@@ -38,6 +38,8 @@ class DynamoDbService : public Service {
   Value describe_table(const RequestContext&, const Value&);
   Value list_tables(const RequestContext&, const Value&);
   Value delete_table(const RequestContext&, const Value&);
+
+  // table_updates.cpp
   Value update_table(const RequestContext&, const Value&);
 
   // table_settings.cpp

@@ -191,14 +191,13 @@ Table define_table(const Value& input, const std::string& account, const std::st
                                               {"LastUpdateToPayPerRequestDateTime", *d.find("CreationDateTime")}}));
   if (!locals.as_array().empty()) d.set("LocalSecondaryIndexes", std::move(locals));
   if (!globals.as_array().empty()) d.set("GlobalSecondaryIndexes", std::move(globals));
-  if (const Value* stream = input.find("StreamSpecification"); stream && stream->is_object()) {
+  if (const Value* stream = input.find("StreamSpecification");
+      stream && stream->is_object() && input::optional_bool(*stream, "StreamEnabled").value_or(false)) {
     d.set("StreamSpecification", *stream);
-    if (input::optional_bool(*stream, "StreamEnabled").value_or(false)) {
-      std::string label = ids::iso8601(ids::now_ms());
-      label.pop_back();
-      d.set("LatestStreamLabel", label);
-      d.set("LatestStreamArn", t.arn + "/stream/" + label);
-    }
+    std::string label = ids::iso8601(ids::now_ms());
+    label.pop_back();
+    d.set("LatestStreamLabel", label);
+    d.set("LatestStreamArn", t.arn + "/stream/" + label);
   }
   if (auto table_class = input::optional_string(input, "TableClass"))
     d.set("TableClassSummary", Value(Object{{"TableClass", Value(*table_class)}}));

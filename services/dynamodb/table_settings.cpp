@@ -48,9 +48,16 @@ Value DynamoDbService::update_time_to_live(const RequestContext& ctx, const Valu
   const Value* spec = input.find("TimeToLiveSpecification");
   bool enable = spec && input::optional_bool(*spec, "Enabled").value_or(false);
   std::string attribute = spec ? input::optional_string(*spec, "AttributeName").value_or("") : "";
+  if (attribute.empty() || attribute.size() > 255)
+    throw validation("1 validation error detected: Value '" + attribute +
+                     "' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length " +
+                     (attribute.empty() ? "greater than or equal to 1" : "less than or equal to 255"));
   bool enabled = t.time_to_live.find("TimeToLiveStatus")->as_string() == "ENABLED";
   if (enable && enabled) throw validation("TimeToLive is already enabled");
   if (!enable && !enabled) throw validation("TimeToLive is already disabled");
+  const std::string& current = enabled ? t.time_to_live.find("AttributeName")->as_string() : attribute;
+  if (!enable && current != attribute)
+    throw validation("TimeToLive is active on a different AttributeName: current AttributeName is " + current);
   if (enable) {
     t.time_to_live = Value(Object{{"TimeToLiveStatus", Value("ENABLED")}, {"AttributeName", Value(attribute)}});
   } else {
