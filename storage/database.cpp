@@ -7,6 +7,10 @@ namespace stratus::storage {
 // Short rounds: a checkpoint fsyncs what it copied, and the less it copies, the less a
 // commit waiting behind that fsync stalls.
 constexpr auto kCheckpointInterval = std::chrono::milliseconds(200);
+// PASSIVE checkpoints never make the WAL start over while commits keep coming, so under
+// a steady load it would grow without end; past this size a RESTART checkpoint (which
+// waits for the commit in progress and holds the next one back briefly) resets it.
+constexpr std::uintmax_t kMaxWalBytes = 64 * 1024 * 1024;
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) {
   std::filesystem::create_directories(data_dir);
@@ -18,9 +22,14 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) 
   // process being killed; only a power loss can take the last commits.
   connection->exec("PRAGMA synchronous=NORMAL");
   connection->exec("PRAGMA foreign_keys=ON");
+  // A RESTART checkpoint holds the write lock for a moment: commits wait for it.
+  connection->exec("PRAGMA busy_timeout=5000");
+  // A WAL that was reset is cut back to this size rather than kept at its largest.
+  connection->exec("PRAGMA journal_size_limit=" + std::to_string(kMaxWalBytes));
   connection->exec(
       "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
   auto checkpointer = std::make_unique<Connection>((data_dir / "stratus.db").string());
+  checkpointer->exec("PRAGMA busy_timeout=2000");
   return std::unique_ptr<Database>(new Database(std::move(connection), std::move(checkpointer), (data_dir / "stratus.db").string()));
 }
 
@@ -56,6 +65,9 @@ void Database::run_checkpoints() {
     try {
       // PASSIVE never waits for the writer; the final one also empties the WAL file.
       checkpointer_->exec(stop ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)");
+      std::error_code ec;
+      if (!stop && std::filesystem::file_size(path_ + "-wal", ec) > kMaxWalBytes && !ec)
+        checkpointer_->exec("PRAGMA wal_checkpoint(RESTART)");
     } catch (const std::exception& e) {
       spdlog::warn("storage: checkpoint failed: {}", e.what());
     }

@@ -60,11 +60,12 @@ Value DynamoDbService::batch_write_item(const RequestContext& ctx, const Value& 
   }
 
   std::map<std::string, Capacity> used;
+  Value out = Value(Object{{"UnprocessedItems", Value::object()}});
+  add_collection_metrics(out, input, writes);
   for (auto& w : writes) {
     used[w.table->name] += w.capacity();
     w.apply();
   }
-  Value out = Value(Object{{"UnprocessedItems", Value::object()}});
   add_capacities(out, input, used);
   return out;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "services/dynamodb/errors.hpp"
+#include "services/input.hpp"
 
 namespace stratus::dynamodb {
 namespace {
@@ -46,6 +47,33 @@ Capacity ItemWrite::capacity() const {
   Capacity c;
   c.write(*table, before ? &*before : nullptr, changes && after ? &*after : nullptr);
   return c;
+}
+
+Value ItemWrite::collection_metrics() const {
+  bool local_index = std::any_of(table->indexes.begin(), table->indexes.end(), [](const auto& i) { return !i.second.global; });
+  const Item* item = after ? &*after : before ? &*before : nullptr;
+  if (!local_index || !item) return Value();
+  const std::string& pk = table->key.partition_key;
+  // DynamoDB answers a range, not a size: the lower bound of the 1 GB band it is in.
+  return Value(Object{{"ItemCollectionKey", AttributeValue::item_value(Item{{pk, item->at(pk)}})},
+                      {"SizeEstimateRangeGB", Value(Array{Value(0.0), Value(1.0)})}});
+}
+
+bool wants_collection_metrics(const Value& input) {
+  return input::optional_string(input, "ReturnItemCollectionMetrics").value_or("NONE") == "SIZE";
+}
+
+void add_collection_metrics(Value& out, const Value& input, const std::vector<ItemWrite>& writes) {
+  if (!wants_collection_metrics(input)) return;
+  Value by_table = Value::object();
+  for (const auto& w : writes) {
+    Value m = w.collection_metrics();
+    if (m.is_null()) continue;
+    Value* list = by_table.find(w.table->name);
+    if (!list) list = &by_table.set(w.table->name, Value::array());
+    list->push(std::move(m));
+  }
+  out.set("ItemCollectionMetrics", std::move(by_table));
 }
 
 void ItemWrite::apply() {

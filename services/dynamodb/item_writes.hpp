@@ -20,8 +20,16 @@ struct ItemWrite {
   std::vector<Path> updated;     // the paths an update set or removed (UPDATED_OLD / UPDATED_NEW)
 
   Capacity capacity() const;
+  // ItemCollectionMetrics for a table with local secondary indexes (null otherwise):
+  // the item's partition key and the collection's estimated size range in GB.
+  Value collection_metrics() const;
   void apply();
 };
+
+// Whether a request asks for ItemCollectionMetrics (ReturnItemCollectionMetrics=SIZE).
+bool wants_collection_metrics(const Value& input);
+// ItemCollectionMetrics by table, as BatchWriteItem and TransactWriteItems answer them.
+void add_collection_metrics(Value& out, const Value& input, const std::vector<ItemWrite>& writes);
 
 // A write once its parameters are read, whichever API asked for it.
 struct WriteRequest {

@@ -118,9 +118,10 @@ Value DynamoDbService::transact_write_items(const RequestContext& ctx, const Val
   }
   if (failed) throw transaction_cancelled(reasons);
 
+  Value out = Value::object();
+  add_collection_metrics(out, input, writes);
   std::map<std::string, Capacity> used = apply_transaction(writes);
   remember_applied(token, fingerprint);
-  Value out = Value::object();
   add_capacities(out, input, used);
   return out;
 }
