@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A DynamoDB table larger than memory: loads BENCH_LARGE_ITEMS items of about 1 KB
 into a durable Stratus (BatchWriteItem from several processes), then measures GetItem
-and Query (Limit 10) latency one request at a time, and the server's RSS throughout.
+and Query (Limit 10) latency one request at a time (and, as the floor, DescribeLimits,
+which reads nothing), and the server's RSS throughout.
 
     python3 bench/dynamodb_large.py [stratus binary]
 
@@ -138,11 +139,13 @@ def main():
             "TableName": TABLE, "KeyConditionExpression": "pk = :p AND sk >= :s", "Limit": 10,
             "ExpressionAttributeValues": {":p": {"S": "p%d" % random.randrange(partitions)},
                                           ":s": {"N": str(random.randrange(PER_PARTITION - 10))}}})
+        # The floor: a call that reads nothing, for the client's and HTTP's own share.
+        floor = latencies(conn, "DescribeLimits", lambda: {})
         peak_rss = max(peak_rss, rss_kib(server.pid))
         result = {"items": ITEMS, "item_count_reported": count, "load_seconds": round(load_seconds, 1),
                   "load_items_per_s": round(ITEMS / load_seconds), "idle_rss_mib": round(idle_rss / 1024, 1),
                   "peak_rss_mib": round(peak_rss / 1024, 1), "final_rss_mib": round(rss_kib(server.pid) / 1024, 1),
-                  "get_item": get, "query_limit_10": query,
+                  "get_item": get, "query_limit_10": query, "describe_limits_floor": floor,
                   "database_mib": round(sum(os.path.getsize(os.path.join(data_dir, f)) for f in os.listdir(data_dir)
                                             if os.path.isfile(os.path.join(data_dir, f))) / 2**20)}
         print(json.dumps(result, indent=2))
