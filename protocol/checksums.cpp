@@ -1,11 +1,12 @@
 #include "protocol/checksums.hpp"
 
-#include <boost/crc.hpp>
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <stdexcept>
 
 #include <openssl/evp.h>
+#include <zlib.h>
 
 namespace stratus::checksums {
 
@@ -53,10 +54,16 @@ std::string md5_hex(std::string_view data) {
   return to_hex(digest.data(), digest.size());
 }
 
+// zlib's CRC-32 (the same polynomial as x-amz-crc32) works several bytes a step; a
+// byte-at-a-time table was a tenth of a GetItem's time.
 std::uint32_t crc32(std::string_view data) {
-  boost::crc_32_type crc;
-  crc.process_bytes(data.data(), data.size());
-  return crc.checksum();
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  while (!data.empty()) {
+    auto chunk = static_cast<uInt>(std::min<std::size_t>(data.size(), 1u << 30));
+    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(data.data()), chunk);
+    data.remove_prefix(chunk);
+  }
+  return static_cast<std::uint32_t>(crc);
 }
 
 std::string sha256(std::string_view data) {

@@ -1,10 +1,11 @@
 #include "protocol/json.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/internal/dtoa.h>
 #include <rapidjson/reader.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include <charconv>
+#include <utility>
 #include <vector>
 
 namespace stratus::json {
@@ -85,29 +86,68 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   std::vector<Value*> stack_;
 };
 
-void write_value(rapidjson::Writer<rapidjson::StringBuffer>& w, const Value& v) {
-  if (v.is_null()) {
-    w.Null();
-  } else if (v.is_bool()) {
-    w.Bool(v.as_bool());
-  } else if (v.is_int()) {
-    w.Int64(v.as_int());
-  } else if (v.is_double()) {
-    w.Double(v.as_double());
-  } else if (v.is_string()) {
-    const auto& s = v.as_string();
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  } else if (v.is_array()) {
-    w.StartArray();
-    for (const auto& e : v.as_array()) write_value(w, e);
-    w.EndArray();
-  } else {
-    w.StartObject();
-    for (const auto& [k, e] : v.as_object()) {
-      w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-      write_value(w, e);
+// The writer is ours, not rapidjson's, because answers are mostly long strings (item
+// values, message bodies): runs that need no escaping are copied whole, where
+// rapidjson's writer looked at them a character at a time.
+void write_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out.push_back('"');
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    out.push_back('\\');
+    switch (c) {
+      case '"': out.push_back('"'); break;
+      case '\\': out.push_back('\\'); break;
+      case '\b': out.push_back('b'); break;
+      case '\f': out.push_back('f'); break;
+      case '\n': out.push_back('n'); break;
+      case '\r': out.push_back('r'); break;
+      case '\t': out.push_back('t'); break;
+      default:
+        out.append("u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
     }
-    w.EndObject();
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+void write_value(std::string& out, const Value& v) {
+  if (v.is_null()) {
+    out.append("null");
+  } else if (v.is_bool()) {
+    out.append(v.as_bool() ? "true" : "false");
+  } else if (v.is_int()) {
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, v.as_int()).ptr);
+  } else if (v.is_double()) {
+    char digits[32];  // rapidjson's shortest round-trip form, as before ("1.0", "0.5")
+    out.append(digits, rapidjson::internal::dtoa(v.as_double(), digits));
+  } else if (v.is_string()) {
+    write_string(out, v.as_string());
+  } else if (v.is_array()) {
+    out.push_back('[');
+    bool first = true;
+    for (const auto& e : v.as_array()) {
+      if (!std::exchange(first, false)) out.push_back(',');
+      write_value(out, e);
+    }
+    out.push_back(']');
+  } else {
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [k, e] : v.as_object()) {
+      if (!std::exchange(first, false)) out.push_back(',');
+      write_string(out, k);
+      out.push_back(':');
+      write_value(out, e);
+    }
+    out.push_back('}');
   }
 }
 
@@ -132,13 +172,10 @@ Value parse(std::string_view text, int max_depth) {
 }
 
 std::string write(const Value& value) {
-  // Kept per thread so that their memory is reused: one allocation per document.
-  thread_local rapidjson::StringBuffer buffer;
-  thread_local rapidjson::Writer<rapidjson::StringBuffer> writer;
-  buffer.Clear();
-  writer.Reset(buffer);
-  write_value(writer, value);
-  return std::string(buffer.GetString(), buffer.GetSize());
+  std::string out;
+  out.reserve(256);
+  write_value(out, value);
+  return out;
 }
 
 std::string write_string_map(const std::map<std::string, std::string>& map) {

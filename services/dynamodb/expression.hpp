@@ -5,6 +5,7 @@
 // update_evaluator.cpp and document_path.cpp act on items.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "services/dynamodb/attribute_value.hpp"
@@ -40,6 +41,46 @@ struct Condition {
   std::vector<Operand> operands;  // in the order written
   std::vector<Condition> children;
 };
+
+// Node makers for the parsers that build these trees: expressions, PartiQL and the
+// legacy parameters.
+inline Operand path_operand(Path path) {
+  Operand o;
+  o.path = std::move(path);
+  return o;
+}
+
+inline Operand value_operand(AttributeValue value) {
+  Operand o;
+  o.kind = Operand::Kind::Value;
+  o.value = std::move(value);
+  return o;
+}
+
+// A condition on operands: a comparison (with its comparator `op`), BETWEEN, IN or a function.
+inline Condition operand_condition(Condition::Kind kind, std::vector<Operand> operands, std::string op = {}) {
+  Condition c;
+  c.kind = kind;
+  c.op = std::move(op);
+  c.operands = std::move(operands);
+  return c;
+}
+
+// AND or OR of two conditions.
+inline Condition combine(Condition::Kind kind, Condition left, Condition right) {
+  Condition c;
+  c.kind = kind;
+  c.children.push_back(std::move(left));
+  c.children.push_back(std::move(right));
+  return c;
+}
+
+inline Condition negate(Condition inner) {
+  Condition c;
+  c.kind = Condition::Kind::Not;
+  c.children.push_back(std::move(inner));
+  return c;
+}
 
 struct UpdateAction {
   enum class Kind { Set, Remove, Add, Delete };

@@ -9,6 +9,7 @@
 #include "protocol/api_error.hpp"
 #include "services/dynamodb/expression.hpp"
 #include "services/dynamodb/errors.hpp"
+#include "services/dynamodb/operand_checks.hpp"
 #include "services/dynamodb/placeholders.hpp"
 
 namespace stratus::dynamodb {
@@ -65,23 +66,6 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Type names as DynamoDB's operand-type messages give them.
-const char* operand_type_name(Type type) {
-  switch (type) {
-    case Type::S: return "S";
-    case Type::N: return "N";
-    case Type::B: return "B";
-    case Type::BOOL: return "BOOL";
-    case Type::NUL: return "NULL";
-    case Type::M: return "M";
-    case Type::L: return "L";
-    case Type::SS: return "SS";
-    case Type::NS: return "NS";
-    case Type::BS: return "BS";
-  }
-  return "?";
-}
-
 // The names ADD and DELETE use in their operand-type messages.
 const char* long_type_name(Type type) {
   switch (type) {
@@ -104,7 +88,8 @@ bool is_set(Type t) { return t == Type::SS || t == Type::NS || t == Type::BS; }
 class Parser {
  public:
   Parser(std::string_view text, const char* kind, Placeholders& placeholders)
-      : text_(text), kind_(kind), placeholders_(placeholders) {
+      : text_(text), kind_(kind), placeholders_(placeholders),
+        checks_("Invalid " + std::string(kind) + ": ", "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}") {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) fail("The expression can not be empty;");
     if (text.size() > kMaxExpressionBytes)
       fail("Expression size has exceeded the maximum allowed size; expression size: " + std::to_string(text.size()));
@@ -144,18 +129,13 @@ class Parser {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& message) const { throw validation("Invalid " + std::string(kind_) + ": " + message); }
+  [[noreturn]] void fail(const std::string& message) const { checks_.fail(message); }
 
   [[noreturn]] void syntax_error() const {
     const Token& t = tokens_[pos_];
     std::size_t from = pos_ > 0 ? tokens_[pos_ - 1].begin : t.begin;
     std::size_t to = t.kind == Token::Kind::End ? t.end : tokens_[pos_ + 1].end;
     fail("Syntax error; token: \"" + t.text + "\", near: \"" + std::string(text_.substr(from, to - from)) + "\"");
-  }
-
-  [[noreturn]] void operand_type_error(const std::string& function, Type type) const {
-    fail("Incorrect operand type for operator or function; operator or function: " + function +
-         ", operand type: " + operand_type_name(type));
   }
 
   const Token& peek(std::size_t ahead = 0) const { return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)]; }
@@ -233,22 +213,11 @@ class Parser {
 
   bool at_function() const { return peek().kind == Token::Kind::Word && peek(1).kind == Token::Kind::Symbol && peek(1).text == "("; }
 
-  Operand value_operand() {
-    Operand o;
-    o.kind = Operand::Kind::Value;
-    o.value = placeholders_.value(next().text, kind_);
-    return o;
-  }
-
-  Operand path_operand() {
-    Operand o;
-    o.path = path();
-    return o;
-  }
+  Operand value_placeholder() { return value_operand(placeholders_.value(next().text, kind_)); }
 
   // A comparison operand: a path, a :value, or size(path).
   Operand operand() {
-    if (peek().kind == Token::Kind::Value) return value_operand();
+    if (peek().kind == Token::Kind::Value) return value_placeholder();
     if (at_function()) {
       std::string function = next().text;
       if (function != "size") {
@@ -257,14 +226,14 @@ class Parser {
       }
       next();
       std::vector<Operand> args = arguments();
-      require_arity(function, args, 1);
-      require_path(function, args[0]);
+      checks_.require_arity(function, args, 1);
+      checks_.require_path(function, args[0]);
       Operand o;
       o.kind = Operand::Kind::Size;
       o.args = std::move(args);
       return o;
     }
-    return path_operand();
+    return path_operand(path());
   }
 
   // After the opening parenthesis: operands separated by commas, then ')'.
@@ -274,26 +243,6 @@ class Parser {
     while (accept(","));
     expect(")");
     return args;
-  }
-
-  void require_arity(const std::string& function, const std::vector<Operand>& args, std::size_t n) const {
-    if (args.size() != n)
-      fail("Incorrect number of operands for operator or function; operator or function: " + function +
-           ", number of operands: " + std::to_string(args.size()));
-  }
-  void require_path(const std::string& function, const Operand& o) const {
-    if (o.kind != Operand::Kind::Path)
-      fail("Operator or function requires a document path; operator or function: " + function);
-  }
-  // Constants must have a type the operator can order; paths are checked per item.
-  void require_scalar(const std::string& op, const Operand& o) const {
-    if (o.kind == Operand::Kind::Value && o.value.type() != Type::S && o.value.type() != Type::N && o.value.type() != Type::B)
-      operand_type_error(op, o.value.type());
-  }
-
-  static bool is_condition_function(const std::string& name) {
-    return name == "attribute_exists" || name == "attribute_not_exists" || name == "attribute_type" || name == "begins_with" ||
-           name == "contains";
   }
 
   // -- conditions ------------------------------------------------------------------
@@ -310,21 +259,8 @@ class Parser {
     return left;
   }
 
-  static Condition combine(Condition::Kind kind, Condition left, Condition right) {
-    Condition c;
-    c.kind = kind;
-    c.children.push_back(std::move(left));
-    c.children.push_back(std::move(right));
-    return c;
-  }
-
   Condition negation() {
-    if (accept_word("NOT")) {
-      Condition c;
-      c.kind = Condition::Kind::Not;
-      c.children.push_back(negation());
-      return c;
-    }
+    if (accept_word("NOT")) return negate(negation());
     return primary();
   }
 
@@ -343,13 +279,9 @@ class Parser {
     for (const char* comparator : kComparators)
       if (op.kind == Token::Kind::Symbol && op.text == comparator) {
         next();
-        Condition c;
-        c.kind = Condition::Kind::Compare;
-        c.op = comparator;
-        c.operands.push_back(std::move(left));
-        c.operands.push_back(operand());
+        Condition c = operand_condition(Condition::Kind::Compare, {std::move(left), operand()}, comparator);
         if (c.op != "=" && c.op != "<>")
-          for (const auto& o : c.operands) require_scalar(c.op, o);
+          for (const auto& o : c.operands) checks_.require_ordered(c.op, o);
         return c;
       }
     if (left.kind == Operand::Kind::Size) fail("The function is not allowed to be used this way in an expression; function: size");
@@ -357,18 +289,15 @@ class Parser {
   }
 
   Condition between(Operand left) {
-    Condition c;
-    c.kind = Condition::Kind::Between;
-    c.operands.push_back(std::move(left));
-    c.operands.push_back(operand());
+    Condition c = operand_condition(Condition::Kind::Between, {std::move(left), operand()});
     if (!accept_word("AND")) syntax_error();
     c.operands.push_back(operand());
-    for (const auto& o : c.operands) require_scalar("BETWEEN", o);
+    for (const auto& o : c.operands) checks_.require_ordered("BETWEEN", o);
     const Operand &low = c.operands[1], &high = c.operands[2];
     if (low.kind != Operand::Kind::Value || high.kind != Operand::Kind::Value) return c;
-    std::string bounds = "; lower bound operand: AttributeValue: {" + std::string(operand_type_name(low.value.type())) + ":" +
-                         display(low.value) + "}, upper bound operand: AttributeValue: {" + operand_type_name(high.value.type()) +
-                         ":" + display(high.value) + "}";
+    std::string bounds = "; lower bound operand: AttributeValue: {" + std::string(type_name(low.value.type())) + ":" +
+                         display(low.value) + "}, upper bound operand: AttributeValue: {" + type_name(high.value.type()) + ":" +
+                         display(high.value) + "}";
     if (low.value.type() != high.value.type()) fail("The BETWEEN operator requires same data type for lower and upper bounds" + bounds);
     if (high.value.key_bytes() < low.value.key_bytes())
       fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound" + bounds);
@@ -380,9 +309,7 @@ class Parser {
   }
 
   Condition in(Operand left) {
-    Condition c;
-    c.kind = Condition::Kind::In;
-    c.operands.push_back(std::move(left));
+    Condition c = operand_condition(Condition::Kind::In, {std::move(left)});
     expect("(");
     std::vector<Operand> list = arguments();
     if (list.size() > 100)
@@ -394,35 +321,7 @@ class Parser {
   Condition function_condition() {
     std::string function = next().text;
     next();  // (
-    std::vector<Operand> args = arguments();
-    Condition c;
-    c.operands = std::move(args);
-    if (function == "attribute_exists" || function == "attribute_not_exists") {
-      require_arity(function, c.operands, 1);
-      c.kind = function == "attribute_exists" ? Condition::Kind::Exists : Condition::Kind::NotExists;
-    } else if (function == "attribute_type") {
-      require_arity(function, c.operands, 2);
-      c.kind = Condition::Kind::Type;
-      check_type_name(c.operands[1]);
-    } else {
-      require_arity(function, c.operands, 2);
-      c.kind = function == "begins_with" ? Condition::Kind::BeginsWith : Condition::Kind::Contains;
-      if (c.kind == Condition::Kind::BeginsWith)
-        for (const auto& o : c.operands)
-          if (o.kind == Operand::Kind::Value && o.value.type() != Type::S && o.value.type() != Type::B)
-            operand_type_error(function, o.value.type());
-    }
-    require_path(function, c.operands[0]);
-    return c;
-  }
-
-  void check_type_name(const Operand& o) const {
-    if (o.kind != Operand::Kind::Value) return;
-    if (o.value.type() != Type::S) operand_type_error("attribute_type", o.value.type());
-    static const char* const kNames[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
-    for (const char* name : kNames)
-      if (o.value.as_string() == name) return;
-    fail("Invalid attribute type name found; type: " + o.value.as_string() + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
+    return checks_.function_condition(function, arguments());
   }
 
   // -- update actions --------------------------------------------------------------
@@ -441,7 +340,7 @@ class Parser {
       case UpdateAction::Kind::Add:
       case UpdateAction::Kind::Delete: {
         if (peek().kind != Token::Kind::Value) syntax_error();
-        a.value = value_operand();
+        a.value = value_placeholder();
         Type t = a.value.value.type();
         if (kind == UpdateAction::Kind::Add ? (t != Type::N && !is_set(t)) : !is_set(t))
           fail("Incorrect operand type for operator or function; operator: " + section_name(kind) +
@@ -460,8 +359,7 @@ class Parser {
         o.kind = *op == '+' ? Operand::Kind::Plus : Operand::Kind::Minus;
         o.args.push_back(std::move(left));
         o.args.push_back(set_operand());
-        for (const auto& arg : o.args)
-          if (arg.kind == Operand::Kind::Value && arg.value.type() != Type::N) operand_type_error(op, arg.value.type());
+        checks_.check_arithmetic(op, o);
         return o;
       }
     return left;
@@ -473,8 +371,8 @@ class Parser {
       expect(")");
       return grouped;
     }
-    if (peek().kind == Token::Kind::Value) return value_operand();
-    if (!at_function()) return path_operand();
+    if (peek().kind == Token::Kind::Value) return value_placeholder();
+    if (!at_function()) return path_operand(path());
     std::string function = next().text;
     next();  // (
     Operand o;
@@ -490,17 +388,14 @@ class Parser {
     do o.args.push_back(set_operand());
     while (accept(","));
     expect(")");
-    require_arity(function, o.args, 2);
-    if (o.kind == Operand::Kind::IfNotExists) require_path(function, o.args[0]);
-    else
-      for (const auto& arg : o.args)
-        if (arg.kind == Operand::Kind::Value && arg.value.type() != Type::L) operand_type_error(function, arg.value.type());
+    checks_.check_update_function(function, o);
     return o;
   }
 
   std::string_view text_;
   const char* kind_;
   Placeholders& placeholders_;
+  OperandChecks checks_;
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
 };

@@ -8,42 +8,6 @@
 namespace stratus::dynamodb {
 namespace {
 
-Operand path_operand(const std::string& name) {
-  Operand o;
-  o.path = {{name}};
-  return o;
-}
-
-Operand value_operand(AttributeValue v) {
-  Operand o;
-  o.kind = Operand::Kind::Value;
-  o.value = std::move(v);
-  return o;
-}
-
-Condition node(Condition::Kind kind, std::vector<Operand> operands, std::string op = {}) {
-  Condition c;
-  c.kind = kind;
-  c.op = std::move(op);
-  c.operands = std::move(operands);
-  return c;
-}
-
-Condition negate(Condition inner) {
-  Condition c;
-  c.kind = Condition::Kind::Not;
-  c.children.push_back(std::move(inner));
-  return c;
-}
-
-Condition both(Condition a, Condition b) {
-  Condition c;
-  c.kind = Condition::Kind::And;
-  c.children.push_back(std::move(a));
-  c.children.push_back(std::move(b));
-  return c;
-}
-
 bool scalar(const AttributeValue& v) { return v.type() == Type::S || v.type() == Type::N || v.type() == Type::B; }
 
 // One ComparisonOperator with its AttributeValueList on one attribute.
@@ -54,40 +18,41 @@ Condition comparison(const std::string& name, const std::string& op, const std::
   auto require = [&](bool ok, const AttributeValue& v) {
     if (!ok) throw invalid("ComparisonOperator " + op + " is not valid for " + type_name(v.type()) + " AttributeValue type");
   };
-  Operand path = path_operand(name);
+  Operand path = path_operand({{name}});
   static const std::vector<std::pair<std::string, std::string>> kComparators = {
       {"EQ", "="}, {"NE", "<>"}, {"LT", "<"}, {"LE", "<="}, {"GT", ">"}, {"GE", ">="}};
   for (const auto& [legacy, symbol] : kComparators)
     if (op == legacy) {
       count(args.size() == 1);
       if (op != "EQ" && op != "NE") require(scalar(args[0]), args[0]);
-      return node(Condition::Kind::Compare, {path, value_operand(args[0])}, symbol);
+      return operand_condition(Condition::Kind::Compare, {path, value_operand(args[0])}, symbol);
     }
   if (op == "NULL" || op == "NOT_NULL") {
     count(args.empty());
-    return node(op == "NULL" ? Condition::Kind::NotExists : Condition::Kind::Exists, {path});
+    return operand_condition(op == "NULL" ? Condition::Kind::NotExists : Condition::Kind::Exists, {path});
   }
   if (op == "CONTAINS" || op == "NOT_CONTAINS") {
     count(args.size() == 1);
     require(scalar(args[0]), args[0]);
-    Condition c = node(Condition::Kind::Contains, {path, value_operand(args[0])});
-    return op == "CONTAINS" ? c : both(node(Condition::Kind::Exists, {path}), negate(std::move(c)));
+    Condition c = operand_condition(Condition::Kind::Contains, {path, value_operand(args[0])});
+    if (op == "CONTAINS") return c;
+    return combine(Condition::Kind::And, operand_condition(Condition::Kind::Exists, {path}), negate(std::move(c)));
   }
   if (op == "BEGINS_WITH") {
     count(args.size() == 1);
     require(args[0].type() == Type::S || args[0].type() == Type::B, args[0]);
-    return node(Condition::Kind::BeginsWith, {path, value_operand(args[0])});
+    return operand_condition(Condition::Kind::BeginsWith, {path, value_operand(args[0])});
   }
   if (op == "IN") {
     count(!args.empty());
     std::vector<Operand> operands{path};
     for (const auto& a : args) operands.push_back(value_operand(a));
-    return node(Condition::Kind::In, std::move(operands));
+    return operand_condition(Condition::Kind::In, std::move(operands));
   }
   if (op == "BETWEEN") {
     count(args.size() == 2);
     for (const auto& a : args) require(scalar(a), a);
-    return node(Condition::Kind::Between, {path, value_operand(args[0]), value_operand(args[1])});
+    return operand_condition(Condition::Kind::Between, {path, value_operand(args[0]), value_operand(args[1])});
   }
   throw ApiError("ValidationException", "1 validation error detected: Value '" + op +
                                             "' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: "
@@ -101,10 +66,11 @@ Condition expectation(const std::string& name, const Value& e) {
   std::optional<bool> exists = input::optional_bool(e, "Exists");
   if (exists == false) {
     if (has_value) throw invalid("Value cannot be used when Exists is false for Attribute: " + name);
-    return node(Condition::Kind::NotExists, {path_operand(name)});
+    return operand_condition(Condition::Kind::NotExists, {path_operand({{name}})});
   }
   if (!has_value) throw invalid("Value must be provided when Exists is true for Attribute: " + name);
-  return node(Condition::Kind::Compare, {path_operand(name), value_operand(AttributeValue::parse(*value))}, "=");
+  return operand_condition(Condition::Kind::Compare, {path_operand({{name}}), value_operand(AttributeValue::parse(*value))},
+                           "=");
 }
 
 }  // namespace
@@ -131,13 +97,8 @@ Condition legacy_condition(const Value& conditions, const std::string& condition
   all.kind = Condition::Kind::And;
   if (parts.empty()) return all;  // no condition at all
   Condition combined = std::move(parts[0]);
-  for (std::size_t i = 1; i < parts.size(); ++i) {
-    Condition c;
-    c.kind = conditional_operator == "OR" ? Condition::Kind::Or : Condition::Kind::And;
-    c.children.push_back(std::move(combined));
-    c.children.push_back(std::move(parts[i]));
-    combined = std::move(c);
-  }
+  Condition::Kind kind = conditional_operator == "OR" ? Condition::Kind::Or : Condition::Kind::And;
+  for (std::size_t i = 1; i < parts.size(); ++i) combined = combine(kind, std::move(combined), std::move(parts[i]));
   return combined;
 }
 
@@ -167,7 +128,7 @@ UpdateExpression legacy_update(const Value& attribute_updates) {
       a.kind = UpdateAction::Kind::Set;
       Operand existing;
       existing.kind = Operand::Kind::IfNotExists;
-      existing.args = {path_operand(name), value_operand(AttributeValue::list({}))};
+      existing.args = {path_operand({{name}}), value_operand(AttributeValue::list({}))};
       a.value.kind = Operand::Kind::ListAppend;
       a.value.args = {std::move(existing), value_operand(*value)};
     } else {

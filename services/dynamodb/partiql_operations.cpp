@@ -500,54 +500,51 @@ std::vector<ItemKey> batch_keys(std::vector<Entry>& entries, KeyOf key_of_statem
   return keys;
 }
 
-Value batch_reads(const Array& list, std::vector<Entry>& entries, const Value& input) {
-  std::vector<ItemKey> keys = batch_keys(entries, [](const Table& t, const Statement& s) {
-    return selected_key(t, s, "Only single item select is supported");
-  });
+// A batch's answer: a statement that already failed answers with its error, each other
+// with what `respond(i, entry, used)` makes of it. `respond` charges its table in `used`
+// itself, so that a table none of whose statements got that far is left out of
+// ConsumedCapacity.
+template <typename Respond>
+Value batch_answer(const std::vector<Entry>& entries, const Value& input, Respond respond) {
   Value responses = Value::array();
   std::map<std::string, Capacity> used;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    Entry& e = entries[i];
-    if (e.error) {
-      responses.push(batch_error(*e.error, nullptr));
-      continue;
-    }
-    bool consistent = input::optional_bool(list[i], "ConsistentRead").value_or(false);
-    auto item = read_item(*e.table, keys[i], *e.statement, consistent ? kConsistent : kEventual, used[e.table->name]);
-    Value response = Value(Object{{"TableName", Value(e.table->name)}});
-    if (item) response.set("Item", AttributeValue::item_value(*item));
-    responses.push(std::move(response));
+    const Entry& e = entries[i];
+    responses.push(e.error ? batch_error(*e.error, nullptr) : respond(i, e, used));
   }
   Value out = Value(Object{{"Responses", std::move(responses)}});
   add_capacities(out, input, used);
   return out;
 }
 
+Value batch_reads(const Array& list, std::vector<Entry>& entries, const Value& input) {
+  std::vector<ItemKey> keys = batch_keys(entries, [](const Table& t, const Statement& s) {
+    return selected_key(t, s, "Only single item select is supported");
+  });
+  return batch_answer(entries, input, [&](std::size_t i, const Entry& e, std::map<std::string, Capacity>& used) {
+    bool consistent = input::optional_bool(list[i], "ConsistentRead").value_or(false);
+    auto item = read_item(*e.table, keys[i], *e.statement, consistent ? kConsistent : kEventual, used[e.table->name]);
+    Value response = Value(Object{{"TableName", Value(e.table->name)}});
+    if (item) response.set("Item", AttributeValue::item_value(*item));
+    return response;
+  });
+}
+
 // Each write stands alone: one that fails leaves the others done.
 Value batch_writes(const Array& list, std::vector<Entry>& entries, const Value& input) {
   batch_keys(entries, statement_key);
-  Value responses = Value::array();
-  std::map<std::string, Capacity> used;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    Entry& e = entries[i];
-    if (e.error) {
-      responses.push(batch_error(*e.error, nullptr));
-      continue;
-    }
+  return batch_answer(entries, input, [&](std::size_t i, const Entry& e, std::map<std::string, Capacity>& used) {
     try {
       ItemWrite w = plan_statement(*e.table, *e.statement, old_item_on_failure(list[i]));
       Value response = Value(Object{{"TableName", Value(e.table->name)}});
       if (auto item = returned(w, e.statement->returning)) response.set("Item", AttributeValue::item_value(*item));
       used[e.table->name] += w.capacity();
       w.apply();
-      responses.push(std::move(response));
+      return response;
     } catch (const ApiError& error) {
-      responses.push(batch_error(error, e.table));
+      return batch_error(error, e.table);
     }
-  }
-  Value out = Value(Object{{"Responses", std::move(responses)}});
-  add_capacities(out, input, used);
-  return out;
+  });
 }
 
 // -- transactions -------------------------------------------------------------------------

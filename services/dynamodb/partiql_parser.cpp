@@ -16,6 +16,7 @@
 #include <limits>
 
 #include "services/dynamodb/errors.hpp"
+#include "services/dynamodb/operand_checks.hpp"
 
 namespace stratus::dynamodb::partiql {
 namespace {
@@ -201,65 +202,10 @@ class Lexer {
 
 // -- the parser -----------------------------------------------------------------------
 
-Condition combine(Condition::Kind kind, Condition left, Condition right) {
-  Condition c;
-  c.kind = kind;
-  c.children.push_back(std::move(left));
-  c.children.push_back(std::move(right));
-  return c;
-}
-
-Condition negate(Condition inner) {
-  Condition c;
-  c.kind = Condition::Kind::Not;
-  c.children.push_back(std::move(inner));
-  return c;
-}
-
-Operand value_operand(AttributeValue v) {
-  Operand o;
-  o.kind = Operand::Kind::Value;
-  o.value = std::move(v);
-  return o;
-}
-
-Operand path_operand(Path p) {
-  Operand o;
-  o.path = std::move(p);
-  return o;
-}
-
-// Type names as DynamoDB's operand-type messages give them.
-std::string operand_type(Type type) { return type == Type::NUL ? "NULL" : type_name(type); }
-
-[[noreturn]] void operand_type_error(const std::string& function, Type type) {
-  throw validation("Incorrect operand type for operator or function; operator or function: " + function +
-                   ", operand type: " + operand_type(type));
-}
-
-// Constants compared by order must have a type with one.
-void require_ordered(const std::string& op, const Operand& o) {
-  if (o.kind == Operand::Kind::Value && o.value.type() != Type::S && o.value.type() != Type::N && o.value.type() != Type::B)
-    operand_type_error(op, o.value.type());
-}
-
-void require_arity(const std::string& function, const std::vector<Operand>& args, std::size_t n) {
-  if (args.size() != n)
-    throw validation("Incorrect number of operands for operator or function; operator or function: " + function +
-                     ", number of operands: " + std::to_string(args.size()));
-}
-
-void require_path(const std::string& function, const Operand& o) {
-  if (o.kind != Operand::Kind::Path)
-    throw validation("Operator or function requires a document path; operator or function: " + function);
-}
+// PartiQL's messages carry no prefix, and it pads the braces of attribute_type's names.
+const OperandChecks kChecks("", "{ B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
 
 bool is_set(Type t) { return t == Type::SS || t == Type::NS || t == Type::BS; }
-
-bool is_condition_function(const std::string& name) {
-  return name == "attribute_exists" || name == "attribute_not_exists" || name == "attribute_type" ||
-         name == "begins_with" || name == "contains";
-}
 
 // The attribute type an IS test names (MISSING and NULL are tests of their own).
 std::optional<std::string> is_type(const std::string& type) {
@@ -768,26 +714,19 @@ class Parser {
   Condition compare(std::string op, Operand left) {
     if (op == "!=") op = "<>";
     require_right_side();
-    Condition c;
-    c.kind = Condition::Kind::Compare;
-    c.op = op;
-    c.operands.push_back(std::move(left));
-    c.operands.push_back(operand());
+    Condition c = operand_condition(Condition::Kind::Compare, {std::move(left), operand()}, op);
     if (op != "=" && op != "<>")
-      for (const auto& o : c.operands) require_ordered(op, o);
+      for (const auto& o : c.operands) kChecks.require_ordered(op, o);
     return c;
   }
 
   Condition between(Operand left) {
     require_right_side();
-    Condition c;
-    c.kind = Condition::Kind::Between;
-    c.operands.push_back(std::move(left));
-    c.operands.push_back(operand());
+    Condition c = operand_condition(Condition::Kind::Between, {std::move(left), operand()});
     expect_word("and");
     require_right_side();
     c.operands.push_back(operand());
-    for (const auto& o : c.operands) require_ordered("BETWEEN", o);
+    for (const auto& o : c.operands) kChecks.require_ordered("BETWEEN", o);
     return c;
   }
 
@@ -801,9 +740,7 @@ class Parser {
     if (left.kind != Operand::Kind::Path || !close) throw validation(kInvalid);
     next();
     if (at(close)) throw validation(kInvalid);
-    Condition c;
-    c.kind = Condition::Kind::In;
-    c.operands.push_back(std::move(left));
+    Condition c = operand_condition(Condition::Kind::In, {std::move(left)});
     do c.operands.push_back(operand());
     while (accept(","));
     expect(close);
@@ -850,35 +787,7 @@ class Parser {
   Condition function_condition() {
     std::string function = lower(next().text);
     next();
-    Condition c;
-    c.operands = arguments();
-    if (function == "attribute_exists" || function == "attribute_not_exists") {
-      require_arity(function, c.operands, 1);
-      c.kind = function == "attribute_exists" ? Condition::Kind::Exists : Condition::Kind::NotExists;
-    } else if (function == "attribute_type") {
-      require_arity(function, c.operands, 2);
-      c.kind = Condition::Kind::Type;
-      check_type_name(c.operands[1]);
-    } else {
-      require_arity(function, c.operands, 2);
-      c.kind = function == "begins_with" ? Condition::Kind::BeginsWith : Condition::Kind::Contains;
-      if (c.kind == Condition::Kind::BeginsWith)
-        for (const auto& o : c.operands)
-          if (o.kind == Operand::Kind::Value && o.value.type() != Type::S && o.value.type() != Type::B)
-            operand_type_error(function, o.value.type());
-    }
-    require_path(function, c.operands[0]);
-    return c;
-  }
-
-  static void check_type_name(const Operand& o) {
-    if (o.kind != Operand::Kind::Value) return;
-    if (o.value.type() != Type::S) operand_type_error("attribute_type", o.value.type());
-    static const char* const kNames[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
-    for (const char* name : kNames)
-      if (o.value.as_string() == name) return;
-    throw validation("Invalid attribute type name found; type: " + o.value.as_string() +
-                     ", valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }");
+    return kChecks.function_condition(function, arguments());
   }
 
   // After the opening parenthesis: operands separated by commas, then ')'.
@@ -903,8 +812,8 @@ class Parser {
     Operand o;
     o.kind = Operand::Kind::Size;
     o.args = arguments();
-    require_arity(function, o.args, 1);
-    require_path(function, o.args[0]);
+    kChecks.require_arity(function, o.args, 1);
+    kChecks.require_path(function, o.args[0]);
     return o;
   }
 
@@ -956,8 +865,7 @@ class Parser {
       o.kind = op == "+" ? Operand::Kind::Plus : Operand::Kind::Minus;
       o.args.push_back(std::move(left));
       o.args.push_back(update_operand());
-      for (const auto& arg : o.args)
-        if (arg.kind == Operand::Kind::Value && arg.value.type() != Type::N) operand_type_error(op, arg.value.type());
+      kChecks.check_arithmetic(op, o);
       left = std::move(o);
     }
     return left;
@@ -978,11 +886,7 @@ class Parser {
     else if (function == "if_not_exists") o.kind = Operand::Kind::IfNotExists;
     else throw validation("Unrecognized function: " + function);
     o.args = update_arguments();
-    require_arity(function, o.args, 2);
-    if (o.kind == Operand::Kind::IfNotExists) require_path(function, o.args[0]);
-    else
-      for (const auto& arg : o.args)
-        if (arg.kind == Operand::Kind::Value && arg.value.type() != Type::L) operand_type_error(function, arg.value.type());
+    kChecks.check_update_function(function, o);
     return o;
   }
 

@@ -65,6 +65,16 @@ TEST(Json, WritesEscapesForQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(json::write(Value(std::string("\x01", 1))), R"("\u0001")");
 }
 
+TEST(Json, WritesNumbersAndLongRunsAsBefore) {
+  EXPECT_EQ(json::write(Value(1.0)), "1.0");
+  EXPECT_EQ(json::write(Value(0.5)), "0.5");
+  EXPECT_EQ(json::write(Value(std::int64_t{-9223372036854775807LL - 1})), "-9223372036854775808");
+  std::string body(1000, 'x');
+  body[500] = '\x01';
+  EXPECT_EQ(json::write(Value(body)), "\"" + std::string(500, 'x') + "\\u0001" + std::string(499, 'x') + "\"");
+  EXPECT_EQ(json::write(Value(Object{{"a\"b", Value(Array{Value(true), Value(), Value("")})}})), R"({"a\"b":[true,null,""]})");
+}
+
 TEST(Json, DecodesUnicodeEscapesToUtf8) {
   EXPECT_EQ(json::parse(R"("\u0041")").as_string(), "A");
   EXPECT_EQ(json::parse(R"("\u00e9")").as_string(), "\xc3\xa9");
