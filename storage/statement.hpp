@@ -43,6 +43,13 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Resets a statement on leaving a scope: one stepped part-way holds its read
+// transaction open (and keeps checkpoints from finishing) until it is reset.
+struct ResetOnExit {
+  Statement& statement;
+  ~ResetOnExit() { statement.reset(); }
+};
+
 class Connection {
  public:
   // ":memory:" or a file path.

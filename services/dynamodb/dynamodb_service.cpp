@@ -48,6 +48,7 @@ const OperationTable<DynamoDbService>& DynamoDbService::operations() {
 DynamoDbService::DynamoDbService(storage::Database& db, Scheduler& scheduler) : db_(db), scheduler_(scheduler) {
   db_.migrate("dynamodb", kMigrations);
   ItemStore::migrate(db_);
+  IndexStore::migrate(db_);
   reader_ = db_.reader();
   streams_ = std::make_shared<StreamLog>(db_);
   db_.read([this](storage::Connection& c) {
@@ -62,12 +63,11 @@ DynamoDbService::DynamoDbService(storage::Database& db, Scheduler& scheduler) : 
       t.tags = json::read_string_map(json::write(*d.find("Tags")));
       if (const Value* ttl = d.find("TimeToLive")) t.time_to_live = *ttl;
       if (const Value* pitr = d.find("PointInTimeRecovery"); pitr && pitr->is_bool()) t.point_in_time_recovery = pitr->as_bool();
-      t.items = std::make_shared<ItemStore>(db_, reader_.get(), t.id());
+      t.open_stores(db_, reader_.get());
       attach_stream(t, false);
       tables_.emplace(t.arn, std::move(t));
     }
   });
-  for (auto& [arn, t] : tables_) t.rebuild_indexes();
   schedule_sweep();
 }
 
@@ -107,6 +107,7 @@ void DynamoDbService::reset() {
     c.prepared("DELETE FROM dynamodb_tables").run();
     c.prepared("DELETE FROM dynamodb_item_rows").run();
     c.prepared("DELETE FROM dynamodb_table_stats").run();
+    c.prepared("DELETE FROM dynamodb_index_entries").run();
   });
 }
 

@@ -7,9 +7,7 @@
 // Writes are committed in groups by the database's writer thread; until a write is
 // committed it is also held here ("recent"), and every read merges the recent writes
 // over what is on disk. Ephemeral mode has no disk: every item is a recent write.
-#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,6 +17,7 @@
 
 #include "services/dynamodb/attribute_value.hpp"
 #include "services/dynamodb/key_range.hpp"
+#include "services/dynamodb/recent_writes.hpp"
 #include "storage/database.hpp"
 
 namespace stratus::dynamodb {
@@ -54,25 +53,14 @@ class ItemStore {
   static void migrate(storage::Database& db);
 
  private:
-  struct Recent {
-    std::optional<Item> item;  // nullopt: deleted
-    std::uint64_t sequence;
-  };
-  using RecentMap = std::map<ItemKey, Recent>;
-
   void remember(const ItemKey& key, std::optional<Item> item, std::int64_t count_change, std::int64_t size_change);
-  // Drops recent writes that are committed: the disk now has them.
-  void forget_committed() const;
-  bool merge(storage::Statement* rows, RecentMap::const_iterator first, RecentMap::const_iterator last, bool forward,
-             const Visitor& visit) const;
+  bool visit_rows(storage::Statement* rows, RecentWrites<ItemKey, Item>::Map::const_iterator first,
+                  RecentWrites<ItemKey, Item>::Map::const_iterator last, bool forward, const Visitor& visit) const;
 
   storage::Database& db_;
   storage::Connection* reader_;
   std::string table_id_;
-  mutable RecentMap recent_;
-  mutable std::deque<std::pair<std::uint64_t, ItemKey>> recent_order_;
-  std::shared_ptr<std::atomic<std::uint64_t>> committed_ = std::make_shared<std::atomic<std::uint64_t>>(0);
-  std::uint64_t sequence_ = 0;
+  RecentWrites<ItemKey, Item> recent_;
   std::int64_t count_ = 0, size_bytes_ = 0;
 };
 

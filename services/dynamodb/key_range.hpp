@@ -27,11 +27,11 @@ auto partition_range(const Store& store, const std::string& partition, const Sor
   return std::pair{first, last};
 }
 
-// Visits the entries of `partition_range` in order (or in reverse), starting after
-// `after` (an exclusive start key) when there is one; `visit` returns false to stop.
-template <typename Store, typename Bound, typename Key, typename Visit>
-void visit_range(const Store& store, const std::string& partition, const SortRange& range, bool forward,
-                 const std::optional<Key>& after, Bound bound, Visit visit) {
+// `partition_range` less what lies up to `after` (an exclusive start key, if any) in
+// the direction of travel.
+template <typename Store, typename Bound, typename Key>
+auto range_after(const Store& store, const std::string& partition, const SortRange& range, bool forward,
+                 const std::optional<Key>& after, Bound bound) {
   auto [first, last] = partition_range(store, partition, range, bound);
   auto before = [&](auto a, auto b) { return b == store.end() ? a != store.end() : a != store.end() && store.value_comp()(*a, *b); };
   if (after && forward) {
@@ -43,6 +43,14 @@ void visit_range(const Store& store, const std::string& partition, const SortRan
     if (before(stop, last)) last = stop;
     if (before(last, first)) last = first;
   }
+  return std::pair{first, last};
+}
+
+// Visits the entries of `range_after` in order (or in reverse); `visit` returns false to stop.
+template <typename Store, typename Bound, typename Key, typename Visit>
+void visit_range(const Store& store, const std::string& partition, const SortRange& range, bool forward,
+                 const std::optional<Key>& after, Bound bound, Visit visit) {
+  auto [first, last] = range_after(store, partition, range, forward, after, bound);
   if (forward) {
     for (auto it = first; it != last; ++it)
       if (!visit(*it)) return;

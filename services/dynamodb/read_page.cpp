@@ -111,7 +111,6 @@ std::optional<Key> start_key(const Table& t, const SecondaryIndex* index, const 
   throw validation("The provided starting key is invalid: The provided key element does not match the schema");
 }
 
-IndexKey index_bound(const std::string& partition, const std::string& sort) { return IndexKey{partition, sort, {}}; }
 
 }  // namespace
 
@@ -226,8 +225,8 @@ void read_partition(const Table& t, const SecondaryIndex* index, const KeyQuery&
   }
   auto after = start_key<IndexKey>(t, index, start);
   check_start(after, q);
-  visit_range(index->entries, q.partition, q.range, forward, after, index_bound,
-              [&](const IndexKey& entry) { return page.offer(t.items->get(entry.table).value()); });
+  index->store->query(q.partition, q.range, forward, after,
+                      [&](const IndexKey& entry) { return page.offer(t.items->get(entry.table).value()); });
 }
 
 void read_all(const Table& t, const SecondaryIndex* index, const Value* start,
@@ -238,9 +237,9 @@ void read_all(const Table& t, const SecondaryIndex* index, const Value* start,
                   [&](const ItemKey& key, const Item& item) { return !wanted(key.partition) || page.offer(item); });
     return;
   }
-  auto after = start_key<IndexKey>(t, index, start);
-  for (auto it = after ? index->entries.upper_bound(*after) : index->entries.begin(); it != index->entries.end(); ++it)
-    if (wanted(it->table.partition) && !page.offer(t.items->get(it->table).value())) break;
+  index->store->scan(start_key<IndexKey>(t, index, start), [&](const IndexKey& entry) {
+    return !wanted(entry.table.partition) || page.offer(t.items->get(entry.table).value());
+  });
 }
 
 }  // namespace stratus::dynamodb

@@ -5,26 +5,27 @@
 namespace stratus::dynamodb {
 
 std::optional<IndexKey> SecondaryIndex::entry_key(const Item& item, const ItemKey& table_key) const {
-  auto partition = item.find(key.partition_key);
-  if (partition == item.end()) return std::nullopt;
-  IndexKey k{partition->second.key_bytes(), {}, table_key};
+  auto key_bytes = [&](const std::string& name) -> std::optional<std::string> {
+    auto it = item.find(name);
+    if (it == item.end() || type_name(it->second.type()) != key_types.at(name)) return std::nullopt;
+    return it->second.key_bytes();
+  };
+  auto partition = key_bytes(key.partition_key);
+  if (!partition) return std::nullopt;
+  IndexKey k{std::move(*partition), {}, table_key};
   if (key.sort_key) {
-    auto sort = item.find(*key.sort_key);
-    if (sort == item.end()) return std::nullopt;
-    k.sort = sort->second.key_bytes();
+    auto sort = key_bytes(*key.sort_key);
+    if (!sort) return std::nullopt;
+    k.sort = std::move(*sort);
   }
   return k;
 }
 
 void SecondaryIndex::update(const KeySchema& table_key, const ItemKey& key, const Item* before, const Item* after) {
-  if (before)
-    if (auto old = entry_key(*before, key); old && entries.erase(*old))
-      size_bytes -= static_cast<std::int64_t>(item_size(projected(table_key, *before)));
-  if (after)
-    if (auto now = entry_key(*after, key)) {
-      entries.insert(*now);
-      size_bytes += static_cast<std::int64_t>(item_size(projected(table_key, *after)));
-    }
+  auto old = before ? entry_key(*before, key) : std::nullopt;
+  auto now = after ? entry_key(*after, key) : std::nullopt;
+  if (old) store->erase(*old, static_cast<std::int64_t>(item_size(projected(table_key, *before))));
+  if (now) store->insert(*now, static_cast<std::int64_t>(item_size(projected(table_key, *after))));
 }
 
 Item SecondaryIndex::projected(const KeySchema& table_key, const Item& item) const {

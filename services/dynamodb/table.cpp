@@ -126,7 +126,7 @@ Table define_table(const Value& input, const std::string& account, const std::st
     const Value* p = index.find("Projection");
     t.indexes[name] = SecondaryIndex{name, k, std::string(field).starts_with("global"),
                                      p ? input::optional_string(*p, "ProjectionType").value_or("") : "",
-                                     p ? input::strings(*p, "NonKeyAttributes") : std::vector<std::string>{}, {}, 0};
+                                     p ? input::strings(*p, "NonKeyAttributes") : std::vector<std::string>{}, {}, nullptr};
     used.insert(k.partition_key);
     if (k.sort_key) used.insert(*k.sort_key);
     return std::pair{name, k};
@@ -174,6 +174,9 @@ Table define_table(const Value& input, const std::string& account, const std::st
   }
   if (used.size() != t.attribute_types.size())
     throw invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+  for (auto& [name, index] : t.indexes)
+    for (const std::string* attribute : {&index.key.partition_key, index.key.sort_key ? &*index.key.sort_key : nullptr})
+      if (attribute) index.key_types[*attribute] = t.attribute_types.at(*attribute);
 
   Value definitions = Value::array();
   for (const auto& d : input::list(input, "AttributeDefinitions")) definitions.push(d);
@@ -297,12 +300,10 @@ std::optional<Stream> Table::stream() const {
   return s;
 }
 
-void Table::rebuild_indexes() {
-  if (indexes.empty()) return;
-  items->scan(std::nullopt, [&](const ItemKey& k, const Item& item) {
-    for (auto& [name, index] : indexes) index.update(key, k, nullptr, &item);
-    return true;
-  });
+void Table::open_stores(storage::Database& db, storage::Connection* reader) {
+  if (!items) items = std::make_shared<ItemStore>(db, reader, id());
+  for (auto& [name, index] : indexes)
+    if (!index.store) index.store = std::make_shared<IndexStore>(db, reader, id(), name);
 }
 
 }  // namespace stratus::dynamodb

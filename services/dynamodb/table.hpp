@@ -38,8 +38,8 @@ struct Table {
   void write(const ItemKey& key, const Item* before, std::optional<Item> after, bool expired = false);
   // The stream a table's description asks for (StreamSpecification), if any.
   std::optional<Stream> stream() const;
-  // Start-up: the indexes (held in memory) from the stored items.
-  void rebuild_indexes();
+  // Opens the stores of the items and of any index that has none yet.
+  void open_stores(storage::Database& db, storage::Connection* reader);
 };
 
 // The key of an item, which must hold the table's key attributes with their defined

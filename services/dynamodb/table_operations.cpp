@@ -39,8 +39,8 @@ Value DynamoDbService::described(const Table& t) const {
     if (!list) continue;
     for (Value& index : list->as_array()) {
       const SecondaryIndex& s = t.indexes.at(index.find("IndexName")->as_string());
-      index.set("ItemCount", static_cast<std::int64_t>(s.entries.size()));
-      index.set("IndexSizeBytes", s.size_bytes);
+      index.set("ItemCount", s.store->count());
+      index.set("IndexSizeBytes", s.store->size_bytes());
     }
   }
   return d;
@@ -49,7 +49,7 @@ Value DynamoDbService::described(const Table& t) const {
 Value DynamoDbService::create_table(const RequestContext& ctx, const Value& input) {
   Table t = define_table(input, ctx.account, ctx.region);
   if (tables_.contains(t.arn)) throw ApiError("ResourceInUseException", "Table already exists: " + t.name);
-  t.items = std::make_shared<ItemStore>(db_, reader_.get(), t.id());
+  t.open_stores(db_, reader_.get());
   attach_stream(t, true);
   save(t);
   // A new table is answered as still being created (then it is ACTIVE), so that the
@@ -89,6 +89,7 @@ Value DynamoDbService::delete_table(const RequestContext& ctx, const Value& inpu
                                           "Disable deletion protection first.");
   Value answer = with_status(described(t), "DELETING");
   t.items->clear();
+  for (auto& [name, index] : t.indexes) index.store->clear();
   if (!t.stream_arn.empty()) streams_->close(t.stream_arn);
   db_.write([arn = t.arn](storage::Connection& c) {
     c.prepared("DELETE FROM dynamodb_tables WHERE arn = ?").bind(1, arn).run();

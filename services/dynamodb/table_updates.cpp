@@ -228,16 +228,6 @@ void carry_description(const Table& t, Table& next, bool keep_stream, std::int64
   }
 }
 
-// Whether an item's value for each of the index's key attributes has the defined type.
-bool indexable(const Table& t, const SecondaryIndex& index, const Item& item) {
-  for (const std::string* name : {&index.key.partition_key, index.key.sort_key ? &*index.key.sort_key : nullptr}) {
-    if (!name) continue;
-    auto it = item.find(*name);
-    if (it != item.end() && type_name(it->second.type()) != t.attribute_types.at(*name)) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 Value DynamoDbService::update_table(const RequestContext& ctx, const Value& input) {
@@ -252,17 +242,15 @@ Value DynamoDbService::update_table(const RequestContext& ctx, const Value& inpu
   next.items = std::move(t.items);
   std::vector<std::string> created;
   for (auto& [name, index] : next.indexes) {
-    if (auto old = t.indexes.find(name); old != t.indexes.end()) {
-      index.entries = std::move(old->second.entries);
-      index.size_bytes = old->second.size_bytes;
-    } else {
-      created.push_back(name);
-    }
+    if (auto old = t.indexes.find(name); old != t.indexes.end()) index.store = std::move(old->second.store);
+    else created.push_back(name);
   }
+  for (auto& [name, index] : t.indexes)
+    if (index.store) index.store->clear();  // a deleted index
+  next.open_stores(db_, reader_.get());
   if (!created.empty())
     next.items->scan(std::nullopt, [&](const ItemKey& k, const Item& item) {  // backfill
-      for (const auto& name : created)
-        if (indexable(next, next.indexes.at(name), item)) next.indexes.at(name).update(next.key, k, nullptr, &item);
+      for (const auto& name : created) next.indexes.at(name).update(next.key, k, nullptr, &item);
       return true;
     });
   if (old_stream && !new_stream) streams_->close(old_stream->arn);

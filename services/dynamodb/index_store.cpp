@@ -1,0 +1,109 @@
+#include "services/dynamodb/index_store.hpp"
+
+#include <tuple>
+
+#include "services/dynamodb/stored_counts.hpp"
+
+namespace stratus::dynamodb {
+namespace {
+
+const std::vector<std::string_view> kMigrations = {
+    R"(CREATE TABLE dynamodb_index_entries (
+         table_id TEXT NOT NULL, index_name TEXT NOT NULL, partition_key BLOB NOT NULL, sort_key BLOB NOT NULL,
+         table_partition BLOB NOT NULL, table_sort BLOB NOT NULL,
+         PRIMARY KEY (table_id, index_name, partition_key, sort_key, table_partition, table_sort)) WITHOUT ROWID;)",
+};
+
+constexpr const char* kColumns = "SELECT partition_key, sort_key, table_partition, table_sort FROM dynamodb_index_entries";
+
+std::string bound(const std::optional<std::string>& value, bool inclusive, const char* below, const char* param) {
+  if (!value) return "";
+  return std::string(" AND sort_key ") + below + (inclusive ? "= " : " ") + param;
+}
+
+IndexKey index_bound(const std::string& partition, const std::string& sort) { return IndexKey{partition, sort, {}}; }
+
+}  // namespace
+
+IndexStore::IndexStore(storage::Database& db, storage::Connection* reader, std::string table_id, std::string index_name)
+    : db_(db),
+      reader_(reader),
+      table_id_(std::move(table_id)),
+      index_name_(std::move(index_name)),
+      counts_id_(table_id_ + "/index/" + index_name_),
+      recent_(db, reader != nullptr) {
+  if (reader_) std::tie(count_, size_bytes_) = stored_counts(*reader_, counts_id_);
+}
+
+void IndexStore::migrate(storage::Database& db) { db.migrate("dynamodb_index_entries", kMigrations); }
+
+void IndexStore::remember(const IndexKey& key, bool present, std::int64_t size) {
+  count_ += present ? 1 : -1;
+  size_bytes_ += present ? size : -size;
+  if (reader_) {
+    db_.write([table = table_id_, index = index_name_, counts = counts_id_, key, present, size](storage::Connection& c) {
+      auto& s = c.prepared(present ? "INSERT OR REPLACE INTO dynamodb_index_entries VALUES (?, ?, ?, ?, ?, ?)"
+                                   : "DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ? AND partition_key = ? "
+                                     "AND sort_key = ? AND table_partition = ? AND table_sort = ?");
+      s.bind(1, table).bind(2, index).bind_blob(3, key.partition).bind_blob(4, key.sort);
+      s.bind_blob(5, key.table.partition).bind_blob(6, key.table.sort).run();
+      add_to_counts(c, counts, present ? 1 : -1, present ? size : -size);
+    });
+  }
+  recent_.record(key, present ? std::optional<std::monostate>(std::monostate{}) : std::nullopt);
+}
+
+void IndexStore::insert(const IndexKey& key, std::int64_t size) { remember(key, true, size); }
+void IndexStore::erase(const IndexKey& key, std::int64_t size) { remember(key, false, size); }
+
+void IndexStore::visit_rows(storage::Statement* rows, Recent::Map::const_iterator first, Recent::Map::const_iterator last,
+                            bool forward, const Visitor& visit) const {
+  auto row = [](storage::Statement& s) {
+    return std::pair{IndexKey{s.column_text(0), s.column_text(1), ItemKey{s.column_text(2), s.column_text(3)}}, std::monostate{}};
+  };
+  Recent::merge(rows, first, last, forward, row, [&](const IndexKey& key, std::monostate) { return visit(key); });
+}
+
+void IndexStore::scan(const std::optional<IndexKey>& after, const Visitor& visit) const {
+  recent_.forget_committed();
+  const auto& recent = recent_.entries();
+  auto first = after ? recent.upper_bound(*after) : recent.begin();
+  if (!reader_) return visit_rows(nullptr, first, recent.end(), true, visit);
+  std::string sql = std::string(kColumns) + " WHERE table_id = ?1 AND index_name = ?2";
+  if (after) sql += " AND (partition_key, sort_key, table_partition, table_sort) > (?3, ?4, ?5, ?6)";
+  auto& rows = reader_->prepared(sql + " ORDER BY partition_key, sort_key, table_partition, table_sort");
+  storage::ResetOnExit reset{rows};
+  rows.bind(1, table_id_).bind(2, index_name_);
+  if (after) rows.bind_blob(3, after->partition).bind_blob(4, after->sort).bind_blob(5, after->table.partition).bind_blob(6, after->table.sort);
+  visit_rows(&rows, first, recent.end(), true, visit);
+}
+
+void IndexStore::query(const std::string& partition, const SortRange& range, bool forward, const std::optional<IndexKey>& after,
+                       const Visitor& visit) const {
+  recent_.forget_committed();
+  auto [first, last] = range_after(recent_.entries(), partition, range, forward, after, index_bound);
+  if (!reader_) return visit_rows(nullptr, first, last, forward, visit);
+  std::string sql = std::string(kColumns) + " WHERE table_id = ?1 AND index_name = ?2 AND partition_key = ?3" +
+                    bound(range.low, range.low_inclusive, ">", "?4") + bound(range.high, range.high_inclusive, "<", "?5");
+  if (after) sql += std::string(" AND (sort_key, table_partition, table_sort) ") + (forward ? ">" : "<") + " (?6, ?7, ?8)";
+  const char* direction = forward ? "" : " DESC";
+  sql += std::string(" ORDER BY sort_key") + direction + ", table_partition" + direction + ", table_sort" + direction;
+  auto& rows = reader_->prepared(sql);
+  storage::ResetOnExit reset{rows};
+  rows.bind(1, table_id_).bind(2, index_name_).bind_blob(3, partition);
+  if (range.low) rows.bind_blob(4, *range.low);
+  if (range.high) rows.bind_blob(5, *range.high);
+  if (after) rows.bind_blob(6, after->sort).bind_blob(7, after->table.partition).bind_blob(8, after->table.sort);
+  visit_rows(&rows, first, last, forward, visit);
+}
+
+void IndexStore::clear() {
+  db_.write([table = table_id_, index = index_name_, counts = counts_id_](storage::Connection& c) {
+    c.prepared("DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ?").bind(1, table).bind(2, index).run();
+    drop_counts(c, counts);
+  });
+  recent_.clear();
+  count_ = size_bytes_ = 0;
+}
+
+}  // namespace stratus::dynamodb

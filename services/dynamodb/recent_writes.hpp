@@ -1,0 +1,111 @@
+#pragma once
+// Writes to an on-disk ordered store that the database has not committed yet. The
+// writer thread commits in groups, so a write is queued before it is on disk; until
+// then it is held here and every read merges it over what SQLite returns. Once the
+// commit is reported, the entry is dropped and the disk answers alone.
+//
+// Without a disk (ephemeral mode) nothing is ever committed and this is the store.
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "storage/database.hpp"
+#include "storage/statement.hpp"
+
+namespace stratus::dynamodb {
+
+template <typename Key, typename Payload>
+class RecentWrites {
+ public:
+  struct Entry {
+    std::optional<Payload> value;  // nullopt: deleted
+    std::uint64_t sequence;
+  };
+  using Map = std::map<Key, Entry>;
+
+  // `durable`: the writes also go to disk (and are forgotten once committed there).
+  RecentWrites(storage::Database& db, bool durable) : db_(db), durable_(durable) {}
+
+  // Records a write whose storage operation the caller has just queued.
+  void record(const Key& key, std::optional<Payload> value) {
+    if (!durable_) {
+      if (value) entries_[key] = Entry{std::move(value), 0};
+      else entries_.erase(key);
+      return;
+    }
+    std::uint64_t sequence = ++sequence_;
+    db_.when_durable([committed = committed_, sequence](bool ok) {
+      if (!ok) return;
+      std::uint64_t seen = committed->load(std::memory_order_relaxed);
+      while (seen < sequence && !committed->compare_exchange_weak(seen, sequence, std::memory_order_release)) {
+      }
+    });
+    entries_[key] = Entry{std::move(value), sequence};
+    order_.emplace_back(sequence, key);
+    forget_committed();
+  }
+
+  // Drops writes the disk now has; reads call it first so they see current entries.
+  void forget_committed() const {
+    std::uint64_t committed = committed_->load(std::memory_order_acquire);
+    while (!order_.empty() && order_.front().first <= committed) {
+      auto it = entries_.find(order_.front().second);
+      if (it != entries_.end() && it->second.sequence == order_.front().first) entries_.erase(it);
+      order_.pop_front();
+    }
+  }
+
+  const Map& entries() const { return entries_; }
+  const Entry* find(const Key& key) const {
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  void clear() {
+    entries_.clear();
+    order_.clear();
+  }
+
+  // Rows from disk (already in the visiting order; `row(statement)` reads one as a key
+  // and payload) merged with the recent writes in [first, last), in key order or
+  // reversed; a recent write hides the row it replaced. `visit(key, payload)` returns
+  // false to stop; so does merge.
+  template <typename ReadRow, typename Visit>
+  static bool merge(storage::Statement* rows, typename Map::const_iterator first, typename Map::const_iterator last, bool forward,
+                    ReadRow row, Visit visit) {
+    auto next_recent = [&]() -> const typename Map::value_type* {
+      if (first == last) return nullptr;
+      return forward ? &*first++ : &*--last;
+    };
+    const typename Map::value_type* recent = next_recent();
+    std::optional<std::pair<Key, Payload>> stored;
+    if (rows && rows->step()) stored = row(*rows);
+    while (stored || recent) {
+      bool recent_first = recent && (!stored || (forward ? recent->first <= stored->first : stored->first <= recent->first));
+      if (recent_first) {
+        bool replaces_row = stored && recent->first == stored->first;
+        if (recent->second.value && !visit(recent->first, *recent->second.value)) return false;
+        recent = next_recent();
+        if (!replaces_row) continue;
+      } else if (!visit(stored->first, stored->second)) {
+        return false;
+      }
+      stored.reset();
+      if (rows->step()) stored = row(*rows);
+    }
+    return true;
+  }
+
+ private:
+  storage::Database& db_;
+  bool durable_;
+  mutable Map entries_;
+  mutable std::deque<std::pair<std::uint64_t, Key>> order_;
+  std::shared_ptr<std::atomic<std::uint64_t>> committed_ = std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::uint64_t sequence_ = 0;
+};
+
+}  // namespace stratus::dynamodb
