@@ -62,8 +62,9 @@ Value DynamoDbService::batch_write_item(const RequestContext& ctx, const Value& 
   std::map<std::string, Capacity> used;
   Value out = Value(Object{{"UnprocessedItems", Value::object()}});
   add_collection_metrics(out, input, writes);
+  bool counted = capacity_mode(input) != "NONE";
   for (auto& w : writes) {
-    used[w.table->name] += w.capacity();
+    if (counted) used[w.table->name] += w.capacity();
     w.apply();
   }
   add_capacities(out, input, used);

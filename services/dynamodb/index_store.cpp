@@ -16,10 +16,6 @@ const std::vector<std::string_view> kMigrations = {
 
 constexpr const char* kColumns = "SELECT partition_key, sort_key, table_partition, table_sort FROM dynamodb_index_entries";
 
-std::string bound(const std::optional<std::string>& value, bool inclusive, const char* below, const char* param) {
-  if (!value) return "";
-  return std::string(" AND sort_key ") + below + (inclusive ? "= " : " ") + param;
-}
 
 IndexKey index_bound(const std::string& partition, const std::string& sort) { return IndexKey{partition, sort, {}}; }
 
@@ -84,7 +80,7 @@ void IndexStore::query(const std::string& partition, const SortRange& range, boo
   auto [first, last] = range_after(recent_.entries(), partition, range, forward, after, index_bound);
   if (!reader_) return visit_rows(nullptr, first, last, forward, visit);
   std::string sql = std::string(kColumns) + " WHERE table_id = ?1 AND index_name = ?2 AND partition_key = ?3" +
-                    bound(range.low, range.low_inclusive, ">", "?4") + bound(range.high, range.high_inclusive, "<", "?5");
+                    sort_key_bounds(range, "?4", "?5");
   if (after) sql += std::string(" AND (sort_key, table_partition, table_sort) ") + (forward ? ">" : "<") + " (?6, ?7, ?8)";
   const char* direction = forward ? "" : " DESC";
   sql += std::string(" ORDER BY sort_key") + direction + ", table_partition" + direction + ", table_sort" + direction;

@@ -20,7 +20,8 @@ Value write_one(Table& t, const Value& input, ItemWrite (*plan)(Table&, const Va
   if (asked == "UPDATED_OLD" && w.before) set_attributes(out, project(*w.before, w.updated));
   if (asked == "ALL_NEW" && w.after) set_attributes(out, *w.after);
   if (asked == "UPDATED_NEW" && w.after) set_attributes(out, project(*w.after, w.updated));
-  add_capacity(out, input, t, w.capacity());
+  // Counting projects the item for each index: only when the caller asks.
+  if (capacity_mode(input) != "NONE") add_capacity(out, input, t, w.capacity());
   if (Value m = w.collection_metrics(); wants_collection_metrics(input) && !m.is_null()) out.set("ItemCollectionMetrics", std::move(m));
   w.apply();
   return out;

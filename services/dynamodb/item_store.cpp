@@ -26,11 +26,6 @@ const std::vector<std::string_view> kMigrations = {
 
 
 
-// One comparison of a range query's WHERE clause, or nothing for an open end.
-std::string bound(const std::optional<std::string>& value, bool inclusive, const char* below, const char* param) {
-  if (!value) return "";
-  return std::string(" AND sort_key ") + below + (inclusive ? "= " : " ") + param;
-}
 
 // The range left once an exclusive start key (in `partition`) is taken into account.
 SortRange after_start(SortRange range, const std::optional<ItemKey>& after, bool forward) {
@@ -139,7 +134,7 @@ void ItemStore::query(const std::string& partition, const SortRange& range, bool
     return;
   }
   std::string sql = "SELECT partition_key, sort_key, item FROM dynamodb_item_rows WHERE table_id = ?1 AND partition_key = ?2" +
-                    bound(r.low, r.low_inclusive, ">", "?3") + bound(r.high, r.high_inclusive, "<", "?4") + " ORDER BY sort_key" +
+                    sort_key_bounds(r, "?3", "?4") + " ORDER BY sort_key" +
                     (forward ? "" : " DESC");
   auto& rows = reader_->prepared(sql);
   storage::ResetOnExit reset{rows};

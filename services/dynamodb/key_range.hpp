@@ -12,6 +12,15 @@ struct SortRange {
   bool low_inclusive = true, high_inclusive = true;
 };
 
+// The range as SQL conditions on a `sort_key` column (" AND sort_key >= ?3 ..."), with
+// the bounds bound to the named parameters; nothing for an open end.
+inline std::string sort_key_bounds(const SortRange& range, const char* low_param, const char* high_param) {
+  std::string sql;
+  if (range.low) sql += std::string(" AND sort_key >") + (range.low_inclusive ? "= " : " ") + low_param;
+  if (range.high) sql += std::string(" AND sort_key <") + (range.high_inclusive ? "= " : " ") + high_param;
+  return sql;
+}
+
 // The least string above `s`: `s` followed by a zero byte.
 inline std::string successor(const std::string& s) { return s + '\0'; }
 
