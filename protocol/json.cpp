@@ -5,6 +5,8 @@
 #include <rapidjson/reader.h>
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -151,14 +153,58 @@ void write_value(std::string& out, const Value& v) {
   }
 }
 
+// The length of the well-formed UTF-8 sequence at the start of `s` (not empty, first
+// byte not ASCII), or 0: no overlong forms, no surrogates, nothing past U+10FFFF.
+std::size_t utf8_sequence(std::string_view s) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto continuation = [&](std::size_t i, unsigned char low = 0x80, unsigned char high = 0xbf) {
+    return i < s.size() && byte(i) >= low && byte(i) <= high;
+  };
+  unsigned char lead = byte(0);
+  if (lead >= 0xc2 && lead <= 0xdf) return continuation(1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    unsigned char low = lead == 0xe0 ? 0xa0 : 0x80, high = lead == 0xed ? 0x9f : 0xbf;
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    unsigned char low = lead == 0xf0 ? 0x90 : 0x80, high = lead == 0xf4 ? 0x8f : 0xbf;
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Request bodies are mostly ASCII: eight bytes are checked at a time until one is not,
+// which is several times faster than the parser's byte-by-byte check.
+bool valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = utf8_sequence(text.substr(i));
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 }  // namespace
 
 Value parse(std::string_view text, int max_depth) {
+  if (!valid_utf8(text)) throw ParseError("the text is not valid UTF-8");
   Builder builder(max_depth);
   thread_local rapidjson::Reader reader;  // its parse stack is reused
   rapidjson::MemoryStream ms(text.data(), text.size());
-  auto result = reader.Parse<rapidjson::kParseValidateEncodingFlag |
-                             rapidjson::kParseStopWhenDoneFlag>(ms, builder);
+  auto result = reader.Parse<rapidjson::kParseStopWhenDoneFlag>(ms, builder);
   if (result.IsError()) {
     throw ParseError(std::string(rapidjson::GetParseError_En(result.Code())) + " at offset " +
                      std::to_string(result.Offset()));

@@ -97,6 +97,20 @@ TEST(Json, RejectsInvalidUnicode) {
   EXPECT_THROW(json::parse(R"("\uzzzz")"), json::ParseError);
   EXPECT_THROW(json::parse("\"\xff\""), json::ParseError);      // not UTF-8
   EXPECT_THROW(json::parse("\"\xc3\""), json::ParseError);      // truncated sequence
+  EXPECT_THROW(json::parse("\"\xc0\xaf\""), json::ParseError);  // overlong '/'
+  EXPECT_THROW(json::parse("\"\xe0\x80\xaf\""), json::ParseError);
+  EXPECT_THROW(json::parse("\"\xed\xa0\x80\""), json::ParseError);      // an encoded surrogate
+  EXPECT_THROW(json::parse("\"\xf4\x90\x80\x80\""), json::ParseError);  // past U+10FFFF
+  EXPECT_THROW(json::parse("\"\x80\""), json::ParseError);                 // a lone continuation
+  // Far into a long ASCII run, and split across eight-byte steps.
+  for (std::size_t at : {8u, 13u, 998u}) {
+    std::string body = "\"" + std::string(1000, 'a') + "\"";
+    body[at] = '\xe2';
+    EXPECT_THROW(json::parse(body), json::ParseError) << at;
+    body[at + 1] = '\x82';
+    body[at + 2] = '\xac';
+    EXPECT_EQ(json::parse(body).as_string().substr(at - 1, 3), "\xe2\x82\xac") << at;
+  }
 }
 
 TEST(Json, RejectsMalformedDocuments) {
