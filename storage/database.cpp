@@ -1,5 +1,6 @@
 #include "storage/database.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 namespace stratus::storage {
@@ -11,6 +12,61 @@ constexpr auto kCheckpointInterval = std::chrono::milliseconds(200);
 // a steady load it would grow without end; past this size a RESTART checkpoint (which
 // waits for the commit in progress and holds the next one back briefly) resets it.
 constexpr std::uintmax_t kMaxWalBytes = 256 * 1024 * 1024;
+// Journaled changes not yet in SQLite are held in memory (and, for some services, read
+// from there); past this much a write waits for the writer to catch up.
+constexpr std::size_t kMaxUnappliedBytes = 64 * 1024 * 1024;
+// The writer gathers journaled changes for this long, or until it has this many bytes
+// of them, before it commits.
+constexpr auto kGatherTime = std::chrono::milliseconds(2);
+constexpr std::size_t kGatherBytes = 4 * 1024 * 1024;
+// A replay commits this many journal records at a time.
+constexpr std::size_t kReplayBatch = 1000;
+
+namespace {
+
+std::uint64_t applied_sequence(Connection& c) {
+  c.exec("CREATE TABLE IF NOT EXISTS storage_journal (id INTEGER PRIMARY KEY CHECK (id = 0), applied INTEGER NOT NULL)");
+  c.exec("INSERT OR IGNORE INTO storage_journal (id, applied) VALUES (0, 0)");
+  auto& s = c.prepared("SELECT applied FROM storage_journal");
+  ResetOnExit reset{s};
+  return s.step() ? static_cast<std::uint64_t>(s.column_int(0)) : 0;
+}
+
+void set_applied(Connection& c, std::uint64_t sequence) {
+  c.prepared("UPDATE storage_journal SET applied = ?").bind(1, static_cast<std::int64_t>(sequence)).run();
+}
+
+// Applies the journal records past `applied` (what the last run acknowledged but did
+// not commit) and empties the journal; returns the last sequence number used. A record
+// that no longer applies is logged and skipped rather than keeping the server down.
+std::uint64_t replay(Connection& c, Journal& journal, std::uint64_t applied) {
+  std::size_t in_transaction = 0, replayed = 0;
+  auto finish_transaction = [&] {
+    set_applied(c, applied);
+    c.exec("COMMIT");
+    in_transaction = 0;
+  };
+  journal.replay(applied, [&](std::uint64_t sequence, std::string_view changes) {
+    if (in_transaction == 0) c.exec("BEGIN");
+    c.exec("SAVEPOINT record");
+    try {
+      apply_changes(c, changes);
+    } catch (const std::exception& e) {
+      spdlog::error("storage: journal record {} does not apply, skipped: {}", sequence, e.what());
+      c.exec("ROLLBACK TO record");
+    }
+    c.exec("RELEASE record");
+    applied = sequence;
+    ++replayed;
+    if (++in_transaction == kReplayBatch) finish_transaction();
+  });
+  if (in_transaction > 0) finish_transaction();
+  if (replayed > 0) spdlog::info("storage: replayed {} journal records", replayed);
+  journal.clear();
+  return applied;
+}
+
+}  // namespace
 
 std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) {
   std::filesystem::create_directories(data_dir);
@@ -28,20 +84,37 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) 
   connection->exec("PRAGMA journal_size_limit=" + std::to_string(kMaxWalBytes));
   connection->exec(
       "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+  auto journal = std::make_unique<Journal>(data_dir / "journal");
+  std::uint64_t applied = replay(*connection, *journal, applied_sequence(*connection));
   auto checkpointer = std::make_unique<Connection>((data_dir / "stratus.db").string());
   checkpointer->exec("PRAGMA busy_timeout=2000");
-  return std::unique_ptr<Database>(new Database(std::move(connection), std::move(checkpointer), (data_dir / "stratus.db").string()));
+  return std::unique_ptr<Database>(new Database(std::move(connection), std::move(checkpointer),
+                                                (data_dir / "stratus.db").string(), std::move(journal), applied));
 }
 
 std::unique_ptr<Database> Database::ephemeral() {
-  return std::unique_ptr<Database>(new Database(nullptr, nullptr, ""));
+  return std::unique_ptr<Database>(new Database(nullptr, nullptr, "", nullptr, 0));
 }
 
-Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer, std::string path)
-    : connection_(std::move(connection)), checkpointer_(std::move(checkpointer)), path_(std::move(path)) {
+Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer, std::string path,
+                   std::unique_ptr<Journal> journal, std::uint64_t applied)
+    : connection_(std::move(connection)),
+      checkpointer_(std::move(checkpointer)),
+      path_(std::move(path)),
+      journal_(std::move(journal)),
+      enqueued_(applied),
+      committed_(applied),
+      applied_(applied),
+      settled_(applied) {
   if (connection_) {
-    writer_ = std::thread([this] { run_writer(); });
-    checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
+    writer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "db-writer");
+      run_writer();
+    });
+    checkpoint_thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "db-checkpoint");
+      run_checkpoints();
+    });
   }
 }
 
@@ -49,9 +122,9 @@ Database::~Database() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
-    writer_waiting_ = false;
   }
   wake_.notify_all();
+  room_.notify_all();
   if (writer_.joinable()) writer_.join();
   checkpoint_wake_.notify_all();
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
@@ -61,6 +134,8 @@ void Database::run_checkpoints() {
   std::unique_lock lock(mutex_);
   while (true) {
     bool stop = checkpoint_wake_.wait_for(lock, kCheckpointInterval, [this] { return stopping_ && writer_done_; });
+    std::uint64_t applied = applied_;
+    bool all_applied = applied_ == enqueued_;
     lock.unlock();
     try {
       // PASSIVE never waits for the writer; the final one also empties the WAL file.
@@ -68,6 +143,13 @@ void Database::run_checkpoints() {
       std::error_code ec;
       if (!stop && std::filesystem::file_size(path_ + "-wal", ec) > kMaxWalBytes && !ec)
         checkpointer_->exec("PRAGMA wal_checkpoint(RESTART)");
+      // A checkpoint syncs SQLite's WAL first, so what was committed before it is on
+      // disk: the journal records up to there are no longer needed.
+      if (stop && all_applied) {
+        journal_->clear();
+      } else {
+        journal_->release(applied);
+      }
     } catch (const std::exception& e) {
       spdlog::warn("storage: checkpoint failed: {}", e.what());
     }
@@ -121,34 +203,46 @@ void Database::set_callback_executor(Executor executor) {
 
 void Database::write(WriteOp op) {
   if (!connection_) return;
-  Executor executor;
+  Changes changes;
+  op(changes);
+  if (changes.empty()) return;
+  std::string recorded = changes.take();
+  bool wake = false, failed = false;
   {
-    std::lock_guard lock(mutex_);
-    pending_.push_back(std::move(op));
-    ++enqueued_;
-    if (!writer_waiting_ || wake_scheduled_) return;  // a busy writer takes it after its commit
-    wake_scheduled_ = true;
-    executor = executor_;
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [this] { return unapplied_bytes_ < kMaxUnappliedBytes || stopping_; });
+    if (journal_failed_) return;
+    try {
+      journal_->append(enqueued_ + 1, recorded);
+    } catch (const std::exception& e) {
+      spdlog::error("storage: {}", e.what());
+      journal_failed_ = true;
+    }
+    if (!journal_failed_) {
+      ++enqueued_;
+      std::size_t size = recorded.size();
+      unapplied_bytes_ += size;
+      pending_.push_back(std::move(recorded));
+      // The writer sleeps until there is work, then gathers for a while unless there
+      // is plenty already.
+      wake = pending_.size() == 1 || (unapplied_bytes_ - size < kGatherBytes && unapplied_bytes_ >= kGatherBytes);
+    }
+    failed = journal_failed_;
   }
-  // Waking the writer waits for the tasks already queued on the network threads, so
-  // that the changes of one burst of requests go in one commit.
-  if (executor) {
-    executor([this] { wake_writer(); });
-  } else {
-    wake_writer();
-  }
-}
-
-void Database::wake_writer() {
-  {
-    std::lock_guard lock(mutex_);
-    wake_scheduled_ = false;
-    writer_waiting_ = false;
-  }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
+  if (failed && failure_handler_) failure_handler_();
 }
 
 void Database::when_durable(DurableCallback done) {
+  bool ok;
+  {
+    std::lock_guard lock(mutex_);
+    ok = !journal_failed_;
+  }
+  done(ok);
+}
+
+void Database::when_committed(DurableCallback done) {
   {
     std::lock_guard lock(mutex_);
     if (committed_ < enqueued_) {
@@ -163,18 +257,17 @@ void Database::flush() {
   if (!connection_) return;
   std::unique_lock lock(mutex_);
   std::uint64_t target = enqueued_;
-  // A wake-up still queued on a stopped network loop must not leave the writer asleep.
-  wake_scheduled_ = false;
-  writer_waiting_ = false;
+  hurry_ = true;
   wake_.notify_one();
   committed_cv_.wait(lock, [&] { return settled_ >= target; });
 }
 
-bool Database::commit(std::vector<WriteOp>& batch) {
+bool Database::commit(const std::vector<std::string>& batch, std::uint64_t last_sequence) {
   std::lock_guard lock(connection_mutex_);
   try {
     connection_->prepared("BEGIN").run();
-    for (auto& op : batch) op(*connection_);
+    for (const auto& changes : batch) apply_changes(*connection_, changes);
+    set_applied(*connection_, last_sequence);
     connection_->prepared("COMMIT").run();
     return true;
   } catch (const std::exception& e) {
@@ -188,16 +281,16 @@ bool Database::commit(std::vector<WriteOp>& batch) {
 }
 
 void Database::run_writer() {
-  std::vector<WriteOp> batch;
+  std::vector<std::string> batch;
   while (true) {
     std::uint64_t target;
     {
       std::unique_lock lock(mutex_);
-      if (pending_.empty()) {
-        writer_waiting_ = true;
-        while (!stopping_ && writer_waiting_) wake_.wait(lock);
-        writer_waiting_ = false;
-      }
+      wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      // Nobody's answer waits for this commit, and one transaction of many writes costs
+      // far less than many of a few.
+      wake_.wait_for(lock, kGatherTime, [this] { return stopping_ || hurry_ || unapplied_bytes_ >= kGatherBytes; });
+      hurry_ = false;
       if (pending_.empty()) {  // stopping, and everything is committed
         writer_done_ = true;
         checkpoint_wake_.notify_all();
@@ -206,21 +299,26 @@ void Database::run_writer() {
       batch.swap(pending_);
       target = enqueued_;
     }
-    bool ok = commit(batch);
+    bool ok = commit(batch, target);
     if (!ok && failure_handler_) failure_handler_();
+    std::size_t bytes = 0;
+    for (const auto& changes : batch) bytes += changes.size();
     std::vector<DurableCallback> ready;
     Executor executor;
     {
       std::lock_guard lock(mutex_);
       committed_ = target;
+      if (ok) applied_ = target;
+      unapplied_bytes_ -= bytes;
       executor = executor_;
       while (!waiters_.empty() && waiters_.front().sequence <= committed_) {
         ready.push_back(std::move(waiters_.front().done));
         waiters_.pop_front();
       }
     }
-    // The committed changes are destroyed with the callbacks' task: memory allocated
-    // on a network thread is freed there, which glibc does far faster than across threads.
+    room_.notify_all();
+    // The applied changes are destroyed with the callbacks' task: memory allocated on a
+    // network thread is freed there, which glibc does far faster than across threads.
     auto run_callbacks = [ready = std::move(ready), batch = std::move(batch), ok]() mutable {
       for (auto& done : ready) done(ok);
     };

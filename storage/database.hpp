@@ -1,10 +1,12 @@
 #pragma once
-// The durable store: one SQLite database in WAL mode under the data directory, owned by
-// a writer thread that commits many requests' changes in one transaction (group
-// commit). A request's response waits in when_durable() until its changes are
-// committed, so a success answer survives kill -9. The writer is woken once per burst
-// of requests (through the callback executor), so one burst is one commit; a
-// checkpoint thread folds the WAL into the database off the commit path.
+// The durable store: one SQLite database in WAL mode under the data directory, fed by a
+// journal. A write records its statements (Changes) and appends them to the journal
+// (journal.hpp) at once, on the caller's thread: from then on it survives kill -9, so
+// when_durable answers straight away. A writer thread applies the journaled changes to
+// SQLite in large transactions off every request's path, and when_committed reports
+// when they are there (for readers of the database's own connections); a checkpoint
+// thread folds SQLite's WAL into the database file and lets applied journal segments go.
+// A start-up replays the journal records the database had not applied.
 //
 // Ephemeral mode keeps no database at all: services hold their state in memory anyway,
 // so writes are dropped and every change is "durable" at once.
@@ -20,15 +22,18 @@
 #include <thread>
 #include <vector>
 
+#include "storage/changes.hpp"
+#include "storage/journal.hpp"
 #include "storage/statement.hpp"
 
 namespace stratus::storage {
 
-using WriteOp = std::function<void(Connection&)>;
-// Called once the changes enqueued before it are committed (ok) or failed to commit.
+using WriteOp = std::function<void(Changes&)>;
+// Called once the changes written before it are durable (or committed), with ok, or
+// failed to be.
 using DurableCallback = std::function<void(bool ok)>;
-// Runs a task elsewhere: the writer hands each commit's callbacks over in one task, so
-// that they run on the network threads instead of the writer's.
+// Runs a task elsewhere: the writer hands each commit's when_committed callbacks over in
+// one task, so that they run on the network threads instead of the writer's.
 using Executor = std::function<void(std::function<void()>)>;
 
 class Database {
@@ -40,11 +45,11 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   bool is_ephemeral() const { return connection_ == nullptr; }
-  // Where when_durable callbacks run after a commit (default: on the writer thread).
+  // Where when_committed callbacks run after a commit (default: on the writer thread).
   void set_callback_executor(Executor executor);
-  // Called instead of reporting failure when a commit fails. The server stops there:
-  // its in-memory state has run ahead of the disk, and only a restart (which reloads
-  // what was committed) makes the two agree again.
+  // Called when a journal append or a commit fails. The server stops there: its
+  // in-memory state has run ahead of the disk, and only a restart (which reloads what
+  // was kept) makes the two agree again.
   void set_commit_failure_handler(std::function<void()> handler) { failure_handler_ = std::move(handler); }
 
   // Brings a component's tables to the newest schema: steps[i] moves version i to i+1.
@@ -56,39 +61,50 @@ class Database {
   // null when ephemeral.
   std::unique_ptr<Connection> reader() const;
 
+  // Records `op`'s changes and journals them; waits first while the writer is far
+  // behind (so that memory stays bounded).
   void write(WriteOp op);
+  // `done` runs once everything written before it survives kill -9: at once, unless
+  // the journal failed.
   void when_durable(DurableCallback done);
+  // `done` runs once everything written before it is committed to SQLite, where the
+  // reader() connections see it.
+  void when_committed(DurableCallback done);
   // Blocks until everything written so far is committed and its callbacks have run
   // (or, with an executor, have been handed to it).
   void flush();
 
  private:
-  Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer, std::string path);
+  Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer, std::string path,
+           std::unique_ptr<Journal> journal, std::uint64_t applied);
   void run_writer();
   void run_checkpoints();
-  void wake_writer();
-  bool commit(std::vector<WriteOp>& batch);
+  bool commit(const std::vector<std::string>& batch, std::uint64_t last_sequence);
 
   std::unique_ptr<Connection> connection_;
   std::unique_ptr<Connection> checkpointer_;
   std::string path_;
+  std::unique_ptr<Journal> journal_;
   std::mutex connection_mutex_;
 
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable committed_cv_;
-  std::vector<WriteOp> pending_;
+  std::condition_variable room_;
+  std::vector<std::string> pending_;  // journaled changes the writer has not taken yet
+  std::size_t unapplied_bytes_ = 0;   // pending or being committed
   struct Waiter {
     std::uint64_t sequence;
     DurableCallback done;
   };
   std::deque<Waiter> waiters_;
   std::uint64_t enqueued_ = 0;
-  std::uint64_t committed_ = 0;
+  std::uint64_t committed_ = 0;  // committed or failed to be
+  std::uint64_t applied_ = 0;    // committed
   std::uint64_t settled_ = 0;  // committed, and their callbacks run or handed over
   bool stopping_ = false;
-  bool writer_waiting_ = false;
-  bool wake_scheduled_ = false;
+  bool hurry_ = false;  // flush() wants the next commit now
+  bool journal_failed_ = false;
   Executor executor_;
   std::function<void()> failure_handler_;
   bool writer_done_ = false;

@@ -85,7 +85,7 @@ void DynamoDbService::save(const Table& t) {
                          {"Tags", std::move(tags)},
                          {"TimeToLive", t.time_to_live},
                          {"PointInTimeRecovery", Value(t.point_in_time_recovery)}});
-  db_.write([arn = t.arn, text = json::write(d)](storage::Connection& c) {
+  db_.write([arn = t.arn, text = json::write(d)](storage::Changes& c) {
     c.prepared("INSERT OR REPLACE INTO dynamodb_tables (arn, document) VALUES (?, ?)").bind(1, arn).bind(2, text).run();
   });
 }
@@ -103,7 +103,7 @@ void DynamoDbService::reset() {
   std::lock_guard lock(mutex_);
   tables_.clear();
   streams_->reset();
-  db_.write([](storage::Connection& c) {
+  db_.write([](storage::Changes& c) {
     c.prepared("DELETE FROM dynamodb_tables").run();
     c.prepared("DELETE FROM dynamodb_item_rows").run();
     c.prepared("DELETE FROM dynamodb_table_stats").run();

@@ -37,7 +37,7 @@ void IndexStore::remember(const IndexKey& key, bool present, std::int64_t size) 
   count_ += present ? 1 : -1;
   size_bytes_ += present ? size : -size;
   if (reader_) {
-    db_.write([table = table_id_, index = index_name_, counts = counts_id_, key, present, size](storage::Connection& c) {
+    db_.write([table = table_id_, index = index_name_, counts = counts_id_, key, present, size](storage::Changes& c) {
       auto& s = c.prepared(present ? "INSERT OR REPLACE INTO dynamodb_index_entries VALUES (?, ?, ?, ?, ?, ?)"
                                    : "DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ? AND partition_key = ? "
                                      "AND sort_key = ? AND table_partition = ? AND table_sort = ?");
@@ -94,7 +94,7 @@ void IndexStore::query(const std::string& partition, const SortRange& range, boo
 }
 
 void IndexStore::clear() {
-  db_.write([table = table_id_, index = index_name_, counts = counts_id_](storage::Connection& c) {
+  db_.write([table = table_id_, index = index_name_, counts = counts_id_](storage::Changes& c) {
     c.prepared("DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ?").bind(1, table).bind(2, index).run();
     drop_counts(c, counts);
   });

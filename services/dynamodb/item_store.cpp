@@ -67,7 +67,7 @@ void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int6
     std::optional<std::string> stored;
     if (item) stored = encode_item(*item);
     std::int64_t size = item ? static_cast<std::int64_t>(item_size(*item)) : 0;
-    db_.write([table = table_id_, key, stored = std::move(stored), size, count_change, size_change](storage::Connection& c) {
+    db_.write([table = table_id_, key, stored = std::move(stored), size, count_change, size_change](storage::Changes& c) {
       if (stored) {
         c.prepared("INSERT OR REPLACE INTO dynamodb_item_rows (table_id, partition_key, sort_key, item, size) VALUES (?, ?, ?, ?, ?)")
             .bind(1, table)
@@ -145,7 +145,7 @@ void ItemStore::query(const std::string& partition, const SortRange& range, bool
 }
 
 void ItemStore::clear() {
-  db_.write([table = table_id_](storage::Connection& c) {
+  db_.write([table = table_id_](storage::Changes& c) {
     c.prepared("DELETE FROM dynamodb_item_rows WHERE table_id = ?").bind(1, table).run();
     drop_counts(c, table);
   });

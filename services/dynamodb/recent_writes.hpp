@@ -1,6 +1,6 @@
 #pragma once
 // Writes to an on-disk ordered store that the database has not committed yet. The
-// writer thread commits in groups, so a write is queued before it is on disk; until
+// writer thread commits in groups, so a write is journaled before SQLite has it; until
 // then it is held here and every read merges it over what SQLite returns. Once the
 // commit is reported, the entry is dropped and the disk answers alone.
 //
@@ -38,7 +38,7 @@ class RecentWrites {
       return;
     }
     std::uint64_t sequence = ++sequence_;
-    db_.when_durable([committed = committed_, sequence](bool ok) {
+    db_.when_committed([committed = committed_, sequence](bool ok) {
       if (!ok) return;
       std::uint64_t seen = committed->load(std::memory_order_relaxed);
       while (seen < sequence && !committed->compare_exchange_weak(seen, sequence, std::memory_order_release)) {

@@ -5,15 +5,16 @@
 #include <string>
 #include <utility>
 
+#include "storage/changes.hpp"
 #include "storage/statement.hpp"
 
 namespace stratus::dynamodb {
 
 // Within a write operation: adds to the count and size under `id`.
-void add_to_counts(storage::Connection& c, const std::string& id, std::int64_t count_change, std::int64_t size_change);
+void add_to_counts(storage::Changes& c, const std::string& id, std::int64_t count_change, std::int64_t size_change);
 // The count and size under `id` (zero when none are stored).
 std::pair<std::int64_t, std::int64_t> stored_counts(storage::Connection& reader, const std::string& id);
 // Within a write operation: forgets the counts under `id`.
-void drop_counts(storage::Connection& c, const std::string& id);
+void drop_counts(storage::Changes& c, const std::string& id);
 
 }  // namespace stratus::dynamodb

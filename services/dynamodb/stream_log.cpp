@@ -105,7 +105,7 @@ StreamLog::StreamLog(storage::Database& db) : db_(db) {
 }
 
 void StreamLog::save(const Stream& s) {
-  db_.write([arn = s.arn, text = json::write(document_of(s))](storage::Connection& c) {
+  db_.write([arn = s.arn, text = json::write(document_of(s))](storage::Changes& c) {
     c.prepared("INSERT OR REPLACE INTO dynamodb_streams (arn, document) VALUES (?, ?)").bind(1, arn).bind(2, text).run();
   });
 }
@@ -132,7 +132,7 @@ void StreamLog::append(const std::string& arn, const ItemChange& change) {
   std::int64_t now = ids::now_ms();
   std::uint64_t sequence = ++sequence_;
   Value record = record_of(it->second, change, sequence, now);
-  db_.write([arn, sequence, now, text = json::write(record)](storage::Connection& c) {
+  db_.write([arn, sequence, now, text = json::write(record)](storage::Changes& c) {
     c.prepared("INSERT INTO dynamodb_stream_records (arn, sequence, created_ms, record) VALUES (?, ?, ?, ?)")
         .bind(1, arn)
         .bind(2, static_cast<std::int64_t>(sequence))
@@ -151,7 +151,7 @@ void StreamLog::trim() {
     auto& records = it->second.records;
     while (!records.empty() && records.front().created_ms < cutoff) records.pop_front();
     if (it->second.closed_ms && it->second.closed_ms < cutoff && records.empty()) {
-      db_.write([arn = it->first](storage::Connection& c) {
+      db_.write([arn = it->first](storage::Changes& c) {
         c.prepared("DELETE FROM dynamodb_streams WHERE arn = ?").bind(1, arn).run();
       });
       it = streams_.erase(it);
@@ -161,7 +161,7 @@ void StreamLog::trim() {
   }
   if (now - last_trim_ms_ < kTrimIntervalMs) return;
   last_trim_ms_ = now;
-  db_.write([cutoff](storage::Connection& c) {
+  db_.write([cutoff](storage::Changes& c) {
     c.prepared("DELETE FROM dynamodb_stream_records WHERE created_ms < ?").bind(1, cutoff).run();
   });
 }
@@ -169,7 +169,7 @@ void StreamLog::trim() {
 void StreamLog::reset() {
   std::lock_guard lock(mutex_);
   streams_.clear();
-  db_.write([](storage::Connection& c) {
+  db_.write([](storage::Changes& c) {
     c.prepared("DELETE FROM dynamodb_streams").run();
     c.prepared("DELETE FROM dynamodb_stream_records").run();
   });

@@ -91,7 +91,7 @@ Value DynamoDbService::delete_table(const RequestContext& ctx, const Value& inpu
   t.items->clear();
   for (auto& [name, index] : t.indexes) index.store->clear();
   if (!t.stream_arn.empty()) streams_->close(t.stream_arn);
-  db_.write([arn = t.arn](storage::Connection& c) {
+  db_.write([arn = t.arn](storage::Changes& c) {
     c.prepared("DELETE FROM dynamodb_tables WHERE arn = ?").bind(1, arn).run();
   });
   tables_.erase(t.arn);

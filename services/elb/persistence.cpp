@@ -138,7 +138,7 @@ void ElbStore::save(const Rule& rule) {
 }
 
 void ElbStore::write(const std::string& kind, const std::string& arn, Value document) {
-  db_.write([kind, arn, position = next_position_++, text = json::write(document)](storage::Connection& c) {
+  db_.write([kind, arn, position = next_position_++, text = json::write(document)](storage::Changes& c) {
     c.prepared(
          "INSERT INTO elb_resources (arn, kind, position, document) VALUES (?, ?, ?, ?) "
          "ON CONFLICT(arn) DO UPDATE SET document = excluded.document")
@@ -151,11 +151,11 @@ void ElbStore::write(const std::string& kind, const std::string& arn, Value docu
 }
 
 void ElbStore::remove(const std::string& arn) {
-  db_.write([arn](storage::Connection& c) { c.prepared("DELETE FROM elb_resources WHERE arn = ?").bind(1, arn).run(); });
+  db_.write([arn](storage::Changes& c) { c.prepared("DELETE FROM elb_resources WHERE arn = ?").bind(1, arn).run(); });
 }
 
 void ElbStore::clear() {
-  db_.write([](storage::Connection& c) { c.prepared("DELETE FROM elb_resources").run(); });
+  db_.write([](storage::Changes& c) { c.prepared("DELETE FROM elb_resources").run(); });
 }
 
 }  // namespace stratus::elb

@@ -100,13 +100,13 @@ void LambdaStore::load(const std::function<void(Function)>& on_function) {
 }
 
 void LambdaStore::save(const Function& f) {
-  db_.write([arn = f.arn, text = json::write(to_document(f))](storage::Connection& c) {
+  db_.write([arn = f.arn, text = json::write(to_document(f))](storage::Changes& c) {
     c.prepared("INSERT OR REPLACE INTO lambda_functions (arn, document) VALUES (?, ?)").bind(1, arn).bind(2, text).run();
   });
 }
 
 void LambdaStore::remove(const std::string& arn) {
-  db_.write([arn](storage::Connection& c) { c.prepared("DELETE FROM lambda_functions WHERE arn = ?").bind(1, arn).run(); });
+  db_.write([arn](storage::Changes& c) { c.prepared("DELETE FROM lambda_functions WHERE arn = ?").bind(1, arn).run(); });
 }
 
 void LambdaStore::load_mappings(const std::function<void(const std::string&, Value)>& on_mapping) {
@@ -117,7 +117,7 @@ void LambdaStore::load_mappings(const std::function<void(const std::string&, Val
 }
 
 void LambdaStore::save_mapping(const std::string& uuid, const Value& configuration) {
-  db_.write([uuid, text = json::write(configuration)](storage::Connection& c) {
+  db_.write([uuid, text = json::write(configuration)](storage::Changes& c) {
     c.prepared("INSERT OR REPLACE INTO lambda_event_source_mappings (uuid, configuration) VALUES (?, ?)")
         .bind(1, uuid)
         .bind(2, text)
@@ -126,7 +126,7 @@ void LambdaStore::save_mapping(const std::string& uuid, const Value& configurati
 }
 
 void LambdaStore::remove_mapping(const std::string& uuid) {
-  db_.write([uuid](storage::Connection& c) {
+  db_.write([uuid](storage::Changes& c) {
     c.prepared("DELETE FROM lambda_event_source_mappings WHERE uuid = ?").bind(1, uuid).run();
   });
 }
@@ -149,7 +149,7 @@ void LambdaStore::load_events(const std::function<void(AsyncEvent)>& on_event) {
 
 void LambdaStore::save_event(const AsyncEvent& e) {
   db_.write([id = static_cast<std::int64_t>(e.id), arn = e.invoked_arn, payload = e.payload, request = e.request_id,
-             attempts = e.attempts, first = e.first_ms](storage::Connection& c) {
+             attempts = e.attempts, first = e.first_ms](storage::Changes& c) {
     c.prepared("INSERT OR REPLACE INTO lambda_async_events (id, invoked_arn, payload, request_id, attempts, first_ms) "
                "VALUES (?, ?, ?, ?, ?, ?)")
         .bind(1, id)
@@ -163,13 +163,13 @@ void LambdaStore::save_event(const AsyncEvent& e) {
 }
 
 void LambdaStore::remove_event(std::uint64_t id) {
-  db_.write([id = static_cast<std::int64_t>(id)](storage::Connection& c) {
+  db_.write([id = static_cast<std::int64_t>(id)](storage::Changes& c) {
     c.prepared("DELETE FROM lambda_async_events WHERE id = ?").bind(1, id).run();
   });
 }
 
 void LambdaStore::clear() {
-  db_.write([](storage::Connection& c) {
+  db_.write([](storage::Changes& c) {
     c.prepared("DELETE FROM lambda_functions").run();
     c.prepared("DELETE FROM lambda_event_source_mappings").run();
     c.prepared("DELETE FROM lambda_async_events").run();

@@ -124,7 +124,7 @@ void SnsStore::save_topic(const Topic& topic) {
   db_.write([arn = topic.arn, account = topic.account, region = topic.region, name = topic.name,
              attributes = json::write_string_map(topic.attributes), tags = json::write_string_map(topic.tags),
              policy = topic.data_protection_policy, deleted = topic.subscriptions_deleted,
-             sequence = static_cast<std::int64_t>(topic.fifo_sequence)](storage::Connection& c) {
+             sequence = static_cast<std::int64_t>(topic.fifo_sequence)](storage::Changes& c) {
     c.prepared(
          "INSERT OR REPLACE INTO sns_topics (arn, account, region, name, attributes, tags, data_protection_policy, "
          "subscriptions_deleted, fifo_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -143,7 +143,7 @@ void SnsStore::save_topic(const Topic& topic) {
 
 void SnsStore::save_deduplication(const std::string& topic_arn, const std::string& id,
                                   const Topic::Deduplicated& entry) {
-  db_.write([topic_arn, id, entry](storage::Connection& c) {
+  db_.write([topic_arn, id, entry](storage::Changes& c) {
     c.prepared("DELETE FROM sns_deduplication WHERE topic_arn = ? AND expires_ms < ?")
         .bind(1, topic_arn)
         .bind(2, entry.expires_ms - kDeduplicationWindowMs)
@@ -161,7 +161,7 @@ void SnsStore::save_deduplication(const std::string& topic_arn, const std::strin
 }
 
 void SnsStore::delete_topic(const std::string& arn) {
-  db_.write([arn](storage::Connection& c) {
+  db_.write([arn](storage::Changes& c) {
     c.prepared("DELETE FROM sns_deduplication WHERE topic_arn = ?").bind(1, arn).run();
     c.prepared("DELETE FROM sns_subscriptions WHERE topic_arn = ?").bind(1, arn).run();
     c.prepared("DELETE FROM sns_topics WHERE arn = ?").bind(1, arn).run();
@@ -171,7 +171,7 @@ void SnsStore::delete_topic(const std::string& arn) {
 void SnsStore::save_subscription(const Subscription& s) {
   db_.write([arn = s.arn, topic = s.topic_arn, protocol = s.protocol, endpoint = s.endpoint, owner = s.owner,
              attributes = json::write_string_map(s.attributes), confirmed = static_cast<std::int64_t>(s.confirmed),
-             token = s.token, position = ++next_position_](storage::Connection& c) {
+             token = s.token, position = ++next_position_](storage::Changes& c) {
     // The position of a subscription already stored stays: it is the topic's order.
     c.prepared(
          "INSERT INTO sns_subscriptions (arn, topic_arn, protocol, endpoint, owner, attributes, confirmed, token, "
@@ -191,7 +191,7 @@ void SnsStore::save_subscription(const Subscription& s) {
 }
 
 void SnsStore::delete_subscription(const std::string& arn) {
-  db_.write([arn](storage::Connection& c) {
+  db_.write([arn](storage::Changes& c) {
     c.prepared("DELETE FROM sns_subscriptions WHERE arn = ?").bind(1, arn).run();
     c.prepared("DELETE FROM sns_deliveries WHERE subscription_arn = ?").bind(1, arn).run();
   });
@@ -200,7 +200,7 @@ void SnsStore::delete_subscription(const std::string& arn) {
 void SnsStore::save_delivery(const PendingDelivery& d) {
   db_.write([id = static_cast<std::int64_t>(d.id), arn = d.subscription_arn,
              notification = json::write(d.notification.to_value()), attempts = static_cast<std::int64_t>(d.attempts),
-             first = d.first_attempt_ms](storage::Connection& c) {
+             first = d.first_attempt_ms](storage::Changes& c) {
     c.prepared(
          "INSERT OR REPLACE INTO sns_deliveries (id, subscription_arn, notification, attempts, first_attempt_ms) "
          "VALUES (?, ?, ?, ?, ?)")
@@ -214,13 +214,13 @@ void SnsStore::save_delivery(const PendingDelivery& d) {
 }
 
 void SnsStore::delete_delivery(std::uint64_t id) {
-  db_.write([id = static_cast<std::int64_t>(id)](storage::Connection& c) {
+  db_.write([id = static_cast<std::int64_t>(id)](storage::Changes& c) {
     c.prepared("DELETE FROM sns_deliveries WHERE id = ?").bind(1, id).run();
   });
 }
 
 void SnsStore::save_resource(const std::string& kind, const std::string& arn, const Attributes& attributes) {
-  db_.write([kind, arn, attributes = json::write_string_map(attributes)](storage::Connection& c) {
+  db_.write([kind, arn, attributes = json::write_string_map(attributes)](storage::Changes& c) {
     c.prepared("INSERT OR REPLACE INTO sns_resources (kind, arn, attributes) VALUES (?, ?, ?)")
         .bind(1, kind)
         .bind(2, arn)
@@ -230,13 +230,13 @@ void SnsStore::save_resource(const std::string& kind, const std::string& arn, co
 }
 
 void SnsStore::delete_resource(const std::string& kind, const std::string& arn) {
-  db_.write([kind, arn](storage::Connection& c) {
+  db_.write([kind, arn](storage::Changes& c) {
     c.prepared("DELETE FROM sns_resources WHERE kind = ? AND arn = ?").bind(1, kind).bind(2, arn).run();
   });
 }
 
 void SnsStore::clear() {
-  db_.write([](storage::Connection& c) {
+  db_.write([](storage::Changes& c) {
     c.exec("DELETE FROM sns_topics");
     c.exec("DELETE FROM sns_subscriptions");
     c.exec("DELETE FROM sns_deliveries");

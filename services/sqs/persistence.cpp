@@ -132,7 +132,7 @@ void SqsStore::load_move_tasks(const std::function<void(std::shared_ptr<MoveTask
 void SqsStore::save_move_task(const MoveTask& task) {
   db_.write([handle = task.handle, source = task.source_arn, destination = task.destination_arn,
              rate = task.max_per_second, status = task.status, moved = task.moved, to_move = task.to_move,
-             started = task.started_ms, reason = task.failure_reason](storage::Connection& c) {
+             started = task.started_ms, reason = task.failure_reason](storage::Changes& c) {
     c.prepared(
          "INSERT OR REPLACE INTO sqs_move_tasks (handle, source_arn, destination_arn, max_per_second, status, "
          "moved, to_move, started_ms, failure_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -152,7 +152,7 @@ void SqsStore::save_move_task(const MoveTask& task) {
 void SqsStore::save_queue(const Queue& queue) {
   db_.write([id = queue.id(), account = queue.account(), region = queue.region(), name = queue.name(),
              created = queue.created_s, modified = queue.modified_s, attributes = json::write_string_map(queue.attributes),
-             tags = json::write_string_map(queue.tags)](storage::Connection& c) {
+             tags = json::write_string_map(queue.tags)](storage::Changes& c) {
     c.prepared(
          "INSERT INTO sqs_queues (id, account, region, name, created_s, modified_s, attributes, tags) "
          "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET modified_s = excluded.modified_s, "
@@ -170,7 +170,7 @@ void SqsStore::save_queue(const Queue& queue) {
 }
 
 void SqsStore::delete_queue(std::int64_t queue_id) {
-  db_.write([queue_id](storage::Connection& c) {
+  db_.write([queue_id](storage::Changes& c) {
     c.prepared("DELETE FROM sqs_messages WHERE queue_id = ?").bind(1, queue_id).run();
     c.prepared("DELETE FROM sqs_deduplication WHERE queue_id = ?").bind(1, queue_id).run();
     c.prepared("DELETE FROM sqs_queues WHERE id = ?").bind(1, queue_id).run();
@@ -180,7 +180,7 @@ void SqsStore::delete_queue(std::int64_t queue_id) {
 void SqsStore::insert_message(std::int64_t queue_id, const Message& message) {
   if (db_.is_ephemeral()) return;
   db_.write([queue_id, m = message, attributes = json::write(attributes_to_value(message.attributes))](
-                storage::Connection& c) {
+                storage::Changes& c) {
     c.prepared(
          "INSERT INTO sqs_messages (queue_id, seq, id, body, attributes, trace_header, sender_id, sent_ms, "
          "visible_at_ms, in_flight, receive_count, first_receive_ms, receipt, dead_letter_source_arn, group_id, "
@@ -208,7 +208,7 @@ void SqsStore::insert_message(std::int64_t queue_id, const Message& message) {
 }
 
 void SqsStore::save_deduplication(std::int64_t queue_id, const std::string& key, const Queue::Deduplicated& entry) {
-  db_.write([queue_id, key, entry](storage::Connection& c) {
+  db_.write([queue_id, key, entry](storage::Changes& c) {
     c.prepared("DELETE FROM sqs_deduplication WHERE queue_id = ? AND expires_ms < ?")
         .bind(1, queue_id)
         .bind(2, entry.expires_ms - 300000)
@@ -228,7 +228,7 @@ void SqsStore::save_deduplication(std::int64_t queue_id, const std::string& key,
 void SqsStore::update_message(std::int64_t queue_id, const Message& m) {
   db_.write([queue_id, seq = static_cast<std::int64_t>(m.seq), visible_at = m.visible_at_ms,
              in_flight = static_cast<std::int64_t>(m.in_flight), count = static_cast<std::int64_t>(m.receive_count),
-             first = m.first_receive_ms, received = m.received_ms, receipt = m.receipt](storage::Connection& c) {
+             first = m.first_receive_ms, received = m.received_ms, receipt = m.receipt](storage::Changes& c) {
     c.prepared(
          "UPDATE sqs_messages SET visible_at_ms = ?, in_flight = ?, receive_count = ?, first_receive_ms = ?, "
          "received_ms = ?, receipt = ? WHERE queue_id = ? AND seq = ?")
@@ -245,19 +245,19 @@ void SqsStore::update_message(std::int64_t queue_id, const Message& m) {
 }
 
 void SqsStore::delete_message(std::int64_t queue_id, std::uint64_t seq) {
-  db_.write([queue_id, seq = static_cast<std::int64_t>(seq)](storage::Connection& c) {
+  db_.write([queue_id, seq = static_cast<std::int64_t>(seq)](storage::Changes& c) {
     c.prepared("DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?").bind(1, queue_id).bind(2, seq).run();
   });
 }
 
 void SqsStore::purge(std::int64_t queue_id) {
-  db_.write([queue_id](storage::Connection& c) {
+  db_.write([queue_id](storage::Changes& c) {
     c.prepared("DELETE FROM sqs_messages WHERE queue_id = ?").bind(1, queue_id).run();
   });
 }
 
 void SqsStore::clear() {
-  db_.write([](storage::Connection& c) {
+  db_.write([](storage::Changes& c) {
     c.exec("DELETE FROM sqs_messages");
     c.exec("DELETE FROM sqs_deduplication");
     c.exec("DELETE FROM sqs_queues");

@@ -1,0 +1,131 @@
+#include "storage/changes.hpp"
+
+#include <cstring>
+
+#include "storage/statement.hpp"
+
+namespace stratus::storage {
+namespace {
+
+// A recording is a run of statements:
+//   'P' sql parameter-count { index type value }   a prepared statement
+//   'E' sql                                        statements without parameters
+// sql and text/blob values are a u32 length then bytes; integers are 8 bytes; a
+// parameter's type is 'i' (integer), 't' (text), 'b' (blob) or 'n' (null).
+
+void put_u32(std::string& out, std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+
+void put_bytes(std::string& out, std::string_view bytes) {
+  put_u32(out, static_cast<std::uint32_t>(bytes.size()));
+  out.append(bytes);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : rest_(bytes) {}
+  bool done() const { return rest_.empty(); }
+  char byte() { return take(1)[0]; }
+  std::uint32_t u32() { return fixed<std::uint32_t>(); }
+  std::int64_t i64() { return fixed<std::int64_t>(); }
+  std::string_view bytes() { return take(u32()); }
+
+ private:
+  template <typename T>
+  T fixed() {
+    T v;
+    std::memcpy(&v, take(sizeof v).data(), sizeof v);
+    return v;
+  }
+  std::string_view take(std::size_t n) {
+    if (rest_.size() < n) throw StorageError("a recorded change is cut short");
+    auto part = rest_.substr(0, n);
+    rest_.remove_prefix(n);
+    return part;
+  }
+  std::string_view rest_;
+};
+
+void bind_recorded(Reader& in, storage::Statement& statement) {
+  auto index = static_cast<int>(in.u32());
+  switch (in.byte()) {
+    case 'i': statement.bind(index, in.i64()); return;
+    case 't': statement.bind(index, in.bytes()); return;
+    case 'b': statement.bind_blob(index, in.bytes()); return;
+    case 'n': statement.bind_null(index); return;
+    default: throw StorageError("a recorded change has an unknown parameter type");
+  }
+}
+
+}  // namespace
+
+Changes::Statement& Changes::prepared(std::string_view sql) {
+  statement_.start(sql);
+  return statement_;
+}
+
+void Changes::exec(std::string_view sql) {
+  bytes_.push_back('E');
+  put_bytes(bytes_, sql);
+}
+
+void Changes::Statement::start(std::string_view sql) {
+  sql_.assign(sql);
+  parameters_.clear();
+  count_ = 0;
+}
+
+void Changes::Statement::add_parameter(int index, char type, std::string_view bytes) {
+  put_u32(parameters_, static_cast<std::uint32_t>(index));
+  parameters_.push_back(type);
+  parameters_.append(bytes);
+  ++count_;
+}
+
+Changes::Statement& Changes::Statement::bind(int index, std::int64_t value) {
+  add_parameter(index, 'i', {reinterpret_cast<const char*>(&value), sizeof value});
+  return *this;
+}
+
+Changes::Statement& Changes::Statement::bind(int index, std::string_view text) {
+  add_parameter(index, 't', {});
+  put_bytes(parameters_, text);
+  return *this;
+}
+
+Changes::Statement& Changes::Statement::bind_blob(int index, std::string_view bytes) {
+  add_parameter(index, 'b', {});
+  put_bytes(parameters_, bytes);
+  return *this;
+}
+
+Changes::Statement& Changes::Statement::bind_null(int index) {
+  add_parameter(index, 'n', {});
+  return *this;
+}
+
+void Changes::Statement::run() {
+  auto& out = owner_.bytes_;
+  out.push_back('P');
+  put_bytes(out, sql_);
+  put_u32(out, count_);
+  out.append(parameters_);
+}
+
+void apply_changes(Connection& connection, std::string_view recorded) {
+  Reader in(recorded);
+  while (!in.done()) {
+    char kind = in.byte();
+    auto sql = in.bytes();
+    if (kind == 'E') {
+      connection.exec(std::string(sql));
+      continue;
+    }
+    if (kind != 'P') throw StorageError("a recorded change has an unknown statement kind");
+    auto& statement = connection.prepared(sql);
+    ResetOnExit reset{statement};
+    for (auto n = in.u32(); n > 0; --n) bind_recorded(in, statement);
+    statement.run();
+  }
+}
+
+}  // namespace stratus::storage

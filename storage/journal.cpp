@@ -1,0 +1,144 @@
+#include "storage/journal.hpp"
+
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "storage/statement.hpp"
+
+namespace stratus::storage {
+namespace {
+
+// A new segment starts past this size, so that applied records are let go in steps.
+constexpr std::uint64_t kSegmentBytes = 64 * 1024 * 1024;
+constexpr std::size_t kHeaderBytes = 16;
+
+std::uint32_t checksum(std::uint64_t sequence, std::string_view payload) {
+  uLong crc = ::crc32(0L, reinterpret_cast<const Bytef*>(&sequence), sizeof sequence);
+  return static_cast<std::uint32_t>(
+      ::crc32(crc, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size())));
+}
+
+std::string segment_name(std::uint64_t first_sequence) {
+  std::string digits = std::to_string(first_sequence);
+  return std::string(20 - digits.size(), '0') + digits + ".log";
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_all(int fd, std::string_view header, std::string_view payload) {
+  iovec parts[2] = {{const_cast<char*>(header.data()), header.size()},
+                    {const_cast<char*>(payload.data()), payload.size()}};
+  iovec* next = parts;
+  int count = 2;
+  while (count > 0) {
+    ssize_t n = ::writev(fd, next, count);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw StorageError(std::string("journal append: ") + std::strerror(errno));
+    }
+    auto written = static_cast<std::size_t>(n);
+    while (count > 0 && written >= next->iov_len) {
+      written -= next->iov_len;
+      ++next;
+      --count;
+    }
+    if (count > 0) {
+      next->iov_base = static_cast<char*>(next->iov_base) + written;
+      next->iov_len -= written;
+    }
+  }
+}
+
+}  // namespace
+
+Journal::Journal(std::filesystem::path dir) : dir_(std::move(dir)) {
+  std::filesystem::create_directories(dir_);
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    const auto& path = entry.path();
+    if (path.extension() != ".log") continue;
+    try {
+      segments_.emplace(std::stoull(path.stem().string()), path);
+    } catch (const std::exception&) {
+      // not a segment of ours
+    }
+  }
+}
+
+Journal::~Journal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void Journal::replay(std::uint64_t after, const Visitor& visit) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [first, path] : segments_) {
+    std::string bytes = read_file(path);
+    std::string_view rest = bytes;
+    while (rest.size() >= kHeaderBytes) {
+      std::uint32_t length, crc;
+      std::uint64_t sequence;
+      std::memcpy(&length, rest.data(), 4);
+      std::memcpy(&crc, rest.data() + 4, 4);
+      std::memcpy(&sequence, rest.data() + 8, 8);
+      if (rest.size() - kHeaderBytes < length) return;  // cut short
+      std::string_view payload = rest.substr(kHeaderBytes, length);
+      if (checksum(sequence, payload) != crc) return;
+      if (sequence > after) visit(sequence, payload);
+      rest.remove_prefix(kHeaderBytes + length);
+    }
+    if (!rest.empty()) return;
+  }
+}
+
+void Journal::clear() {
+  std::lock_guard lock(mutex_);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  for (const auto& [first, path] : segments_) std::filesystem::remove(path);
+  segments_.clear();
+}
+
+void Journal::open_segment(std::uint64_t first_sequence) {
+  if (fd_ >= 0) ::close(fd_);
+  auto path = dir_ / segment_name(first_sequence);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw StorageError("journal " + path.string() + ": " + std::strerror(errno));
+  segments_[first_sequence] = path;
+  segment_bytes_ = 0;
+}
+
+void Journal::append(std::uint64_t sequence, std::string_view payload) {
+  char header[kHeaderBytes];
+  auto length = static_cast<std::uint32_t>(payload.size());
+  std::uint32_t crc = checksum(sequence, payload);
+  std::memcpy(header, &length, 4);
+  std::memcpy(header + 4, &crc, 4);
+  std::memcpy(header + 8, &sequence, 8);
+  std::lock_guard lock(mutex_);
+  if (fd_ < 0 || segment_bytes_ >= kSegmentBytes) open_segment(sequence);
+  write_all(fd_, {header, kHeaderBytes}, payload);
+  segment_bytes_ += kHeaderBytes + payload.size();
+}
+
+void Journal::release(std::uint64_t applied) {
+  std::lock_guard lock(mutex_);
+  // A segment is done when the next one starts at or below applied + 1; the segment
+  // being written is never released here.
+  while (segments_.size() > 1 && std::next(segments_.begin())->first <= applied + 1) {
+    std::error_code ignored;
+    std::filesystem::remove(segments_.begin()->second, ignored);
+    segments_.erase(segments_.begin());
+  }
+}
+
+}  // namespace stratus::storage
