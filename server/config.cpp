@@ -10,7 +10,8 @@ namespace {
 
 constexpr const char* kUsage = R"(Usage: stratus [options]
 
-A local AWS: SQS over the real wire protocols (awsJson1.0 and awsQuery).
+A local AWS: SQS, SNS, Lambda, DynamoDB (with Streams) and Elastic Load Balancing v2
+over the real wire protocols.
 
 Options (each also as an environment variable, e.g. --data-dir as STRATUS_DATA_DIR):
   --host HOST              address to listen on (default 127.0.0.1)
