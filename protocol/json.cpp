@@ -91,15 +91,31 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
 // The writer is ours, not rapidjson's, because answers are mostly long strings (item
 // values, message bodies): runs that need no escaping are copied whole, where
 // rapidjson's writer looked at them a character at a time.
+// True when one of the eight bytes in `w` must be escaped: a quote, a backslash or a
+// control character (bit tricks: a byte below n, or equal to zero, sets its top bit).
+bool needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  return (((w - kOnes * 0x20) & ~w & kHighs) | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
 void write_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out.push_back('"');
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
+  std::size_t run = 0, i = 0;
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if (!needs_escape(word)) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(s[i++]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
+    out.append(s.data() + run, i - 1 - run);
+    run = i;
     out.push_back('\\');
     switch (c) {
       case '"': out.push_back('"'); break;

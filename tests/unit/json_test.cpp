@@ -63,6 +63,17 @@ TEST(Json, WriteThenParseGivesBackTheSameValue) {
 TEST(Json, WritesEscapesForQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(json::write(Value("a\"b\\c\nd")), R"("a\"b\\c\nd")");
   EXPECT_EQ(json::write(Value(std::string("\x01", 1))), R"("\u0001")");
+  // Every byte that needs it, at every place within and across eight-byte steps, next
+  // to bytes that do not (0x1f/0x20, 0x21/0x22/0x23, 0x5b/0x5c/0x5d, 0x7f, 0xff).
+  const std::pair<char, std::string> kCases[] = {{'"', "\\\""}, {'\\', "\\\\"}, {'\x1f', "\\u001F"}, {'\0', "\\u0000"}};
+  for (const auto& [special, escaped] : kCases) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string text = std::string("\x20\x21\x23\x5b\x5d\x7f\xff", 7) + std::string(13, 'y');
+      text.insert(at, 1, special);
+      std::string expected = text.substr(0, at) + escaped + text.substr(at + 1);
+      EXPECT_EQ(json::write(Value(text)), "\"" + expected + "\"") << at;
+    }
+  }
 }
 
 TEST(Json, WritesNumbersAndLongRunsAsBefore) {
