@@ -1,6 +1,5 @@
 #include "protocol/checksums.hpp"
 
-#include <algorithm>
 #include <cctype>
 #include <map>
 #include <stdexcept>
@@ -57,13 +56,7 @@ std::string md5_hex(std::string_view data) {
 // zlib's CRC-32 (the same polynomial as x-amz-crc32) works several bytes a step; a
 // byte-at-a-time table was a tenth of a GetItem's time.
 std::uint32_t crc32(std::string_view data) {
-  uLong crc = ::crc32(0L, Z_NULL, 0);
-  while (!data.empty()) {
-    auto chunk = static_cast<uInt>(std::min<std::size_t>(data.size(), 1u << 30));
-    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(data.data()), chunk);
-    data.remove_prefix(chunk);
-  }
-  return static_cast<std::uint32_t>(crc);
+  return static_cast<std::uint32_t>(::crc32_z(0L, reinterpret_cast<const Bytef*>(data.data()), data.size()));
 }
 
 std::string sha256(std::string_view data) {

@@ -59,56 +59,60 @@ void bind_recorded(Reader& in, storage::Statement& statement) {
 }  // namespace
 
 Changes::Statement& Changes::prepared(std::string_view sql) {
-  statement_.start(sql);
+  bytes_.resize(recorded_);
+  bytes_.push_back('P');
+  put_bytes(bytes_, sql);
+  statement_.count_at_ = bytes_.size();
+  statement_.count_ = 0;
+  put_u32(bytes_, 0);
   return statement_;
 }
 
 void Changes::exec(std::string_view sql) {
+  bytes_.resize(recorded_);
   bytes_.push_back('E');
   put_bytes(bytes_, sql);
+  recorded_ = bytes_.size();
 }
 
-void Changes::Statement::start(std::string_view sql) {
-  sql_.assign(sql);
-  parameters_.clear();
-  count_ = 0;
+std::string Changes::take() {
+  bytes_.resize(recorded_);
+  recorded_ = 0;
+  return std::move(bytes_);
 }
 
-void Changes::Statement::add_parameter(int index, char type, std::string_view bytes) {
-  put_u32(parameters_, static_cast<std::uint32_t>(index));
-  parameters_.push_back(type);
-  parameters_.append(bytes);
+void Changes::Statement::add_parameter(int index, char type) {
+  put_u32(owner_.bytes_, static_cast<std::uint32_t>(index));
+  owner_.bytes_.push_back(type);
   ++count_;
 }
 
 Changes::Statement& Changes::Statement::bind(int index, std::int64_t value) {
-  add_parameter(index, 'i', {reinterpret_cast<const char*>(&value), sizeof value});
+  add_parameter(index, 'i');
+  owner_.bytes_.append(reinterpret_cast<const char*>(&value), sizeof value);
   return *this;
 }
 
 Changes::Statement& Changes::Statement::bind(int index, std::string_view text) {
-  add_parameter(index, 't', {});
-  put_bytes(parameters_, text);
+  add_parameter(index, 't');
+  put_bytes(owner_.bytes_, text);
   return *this;
 }
 
 Changes::Statement& Changes::Statement::bind_blob(int index, std::string_view bytes) {
-  add_parameter(index, 'b', {});
-  put_bytes(parameters_, bytes);
+  add_parameter(index, 'b');
+  put_bytes(owner_.bytes_, bytes);
   return *this;
 }
 
 Changes::Statement& Changes::Statement::bind_null(int index) {
-  add_parameter(index, 'n', {});
+  add_parameter(index, 'n');
   return *this;
 }
 
 void Changes::Statement::run() {
-  auto& out = owner_.bytes_;
-  out.push_back('P');
-  put_bytes(out, sql_);
-  put_u32(out, count_);
-  out.append(parameters_);
+  std::memcpy(owner_.bytes_.data() + count_at_, &count_, sizeof count_);
+  owner_.recorded_ = owner_.bytes_.size();
 }
 
 void apply_changes(Connection& connection, std::string_view recorded) {

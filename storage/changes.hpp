@@ -4,6 +4,7 @@
 // and its writer thread runs them later, in a transaction with others (apply_changes).
 // A write states its changes with the same calls it would make on a Connection:
 //   changes.prepared("INSERT INTO t (a, b) VALUES (?, ?)").bind(1, a).bind_blob(2, b).run();
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,7 +15,8 @@ class Connection;
 
 class Changes {
  public:
-  // One statement being recorded; run() adds it with its parameters.
+  // The statement being recorded, written straight into the recording; it counts once
+  // run() is called (a statement prepared and not run leaves nothing).
   class Statement {
    public:
     Statement& bind(int index, std::int64_t value);
@@ -26,12 +28,10 @@ class Changes {
    private:
     friend class Changes;
     explicit Statement(Changes& owner) : owner_(owner) {}
-    void start(std::string_view sql);
-    void add_parameter(int index, char type, std::string_view bytes);
+    void add_parameter(int index, char type);
 
     Changes& owner_;
-    std::string sql_;
-    std::string parameters_;
+    std::size_t count_at_ = 0;  // where the parameter count goes in the recording
     std::uint32_t count_ = 0;
   };
 
@@ -44,11 +44,12 @@ class Changes {
   // A statement (or several) without parameters.
   void exec(std::string_view sql);
 
-  bool empty() const { return bytes_.empty(); }
-  std::string take() { return std::move(bytes_); }
+  bool empty() const { return recorded_ == 0; }
+  std::string take();
 
  private:
   std::string bytes_;
+  std::size_t recorded_ = 0;  // the bytes of statements run; past them, one not run yet
   Statement statement_;
 };
 

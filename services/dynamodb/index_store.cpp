@@ -16,7 +16,6 @@ const std::vector<std::string_view> kMigrations = {
 
 constexpr const char* kColumns = "SELECT partition_key, sort_key, table_partition, table_sort FROM dynamodb_index_entries";
 
-
 IndexKey index_bound(const std::string& partition, const std::string& sort) { return IndexKey{partition, sort, {}}; }
 
 }  // namespace
@@ -51,6 +50,12 @@ void IndexStore::remember(const IndexKey& key, bool present, std::int64_t size) 
 
 void IndexStore::insert(const IndexKey& key, std::int64_t size) { remember(key, true, size); }
 void IndexStore::erase(const IndexKey& key, std::int64_t size) { remember(key, false, size); }
+
+void IndexStore::resize(std::int64_t change) {
+  if (change == 0) return;
+  size_bytes_ += change;
+  if (reader_) db_.write([counts = counts_id_, change](storage::Changes& c) { add_to_counts(c, counts, 0, change); });
+}
 
 void IndexStore::visit_rows(storage::Statement* rows, Recent::Map::const_iterator first, Recent::Map::const_iterator last,
                             bool forward, const Visitor& visit) const {

@@ -30,6 +30,8 @@ class IndexStore {
   // `size`: what the entry's projected item counts toward IndexSizeBytes.
   void insert(const IndexKey& key, std::int64_t size);
   void erase(const IndexKey& key, std::int64_t size);
+  // An entry that stays whose projected item grew or shrank by `change`.
+  void resize(std::int64_t change);
   void scan(const std::optional<IndexKey>& after, const Visitor& visit) const;
   void query(const std::string& partition, const SortRange& range, bool forward, const std::optional<IndexKey>& after,
              const Visitor& visit) const;

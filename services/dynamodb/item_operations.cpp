@@ -22,7 +22,8 @@ Value write_one(Table& t, const Value& input, ItemWrite (*plan)(Table&, const Va
   if (asked == "UPDATED_NEW" && w.after) set_attributes(out, project(*w.after, w.updated));
   // Counting projects the item for each index: only when the caller asks.
   if (capacity_mode(input) != "NONE") add_capacity(out, input, t, w.capacity());
-  if (Value m = w.collection_metrics(); wants_collection_metrics(input) && !m.is_null()) out.set("ItemCollectionMetrics", std::move(m));
+  if (wants_collection_metrics(input))
+    if (Value m = w.collection_metrics(); !m.is_null()) out.set("ItemCollectionMetrics", std::move(m));
   w.apply();
   return out;
 }

@@ -24,9 +24,6 @@ const std::vector<std::string_view> kMigrations = {
        INSERT INTO dynamodb_table_stats SELECT table_id, count(*), sum(size) FROM dynamodb_item_rows GROUP BY table_id;)",
 };
 
-
-
-
 // The range left once an exclusive start key (in `partition`) is taken into account.
 SortRange after_start(SortRange range, const std::optional<ItemKey>& after, bool forward) {
   if (!after) return range;
@@ -60,13 +57,13 @@ std::optional<Item> ItemStore::get(const ItemKey& key) const {
   return decode_item(s.column_text(0));
 }
 
-void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int64_t count_change, std::int64_t size_change) {
+void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int64_t size, std::int64_t count_change,
+                         std::int64_t size_change) {
   count_ += count_change;
   size_bytes_ += size_change;
   if (reader_) {
     std::optional<std::string> stored;
     if (item) stored = encode_item(*item);
-    std::int64_t size = item ? static_cast<std::int64_t>(item_size(*item)) : 0;
     db_.write([table = table_id_, key, stored = std::move(stored), size, count_change, size_change](storage::Changes& c) {
       if (stored) {
         c.prepared("INSERT OR REPLACE INTO dynamodb_item_rows (table_id, partition_key, sort_key, item, size) VALUES (?, ?, ?, ?, ?)")
@@ -91,11 +88,11 @@ void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int6
 
 void ItemStore::put(const ItemKey& key, Item item, const Item* before) {
   auto size = static_cast<std::int64_t>(item_size(item));
-  remember(key, std::move(item), before ? 0 : 1, size - (before ? static_cast<std::int64_t>(item_size(*before)) : 0));
+  remember(key, std::move(item), size, before ? 0 : 1, size - (before ? static_cast<std::int64_t>(item_size(*before)) : 0));
 }
 
 void ItemStore::erase(const ItemKey& key, const Item& before) {
-  remember(key, std::nullopt, -1, -static_cast<std::int64_t>(item_size(before)));
+  remember(key, std::nullopt, 0, -1, -static_cast<std::int64_t>(item_size(before)));
 }
 
 bool ItemStore::visit_rows(storage::Statement* rows, RecentWrites<ItemKey, Item>::Map::const_iterator first,

@@ -53,7 +53,9 @@ class ItemStore {
   static void migrate(storage::Database& db);
 
  private:
-  void remember(const ItemKey& key, std::optional<Item> item, std::int64_t count_change, std::int64_t size_change);
+  // `size`: the item's size (0 when erasing); the changes are to the table's counts.
+  void remember(const ItemKey& key, std::optional<Item> item, std::int64_t size, std::int64_t count_change,
+                std::int64_t size_change);
   bool visit_rows(storage::Statement* rows, RecentWrites<ItemKey, Item>::Map::const_iterator first,
                   RecentWrites<ItemKey, Item>::Map::const_iterator last, bool forward, const Visitor& visit) const;
 

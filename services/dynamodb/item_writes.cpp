@@ -45,13 +45,13 @@ ItemKey request_key(const Table& t, const Value& request, bool is_put) {
 
 Capacity ItemWrite::capacity() const {
   Capacity c;
-  c.write(*table, before ? &*before : nullptr, changes && after ? &*after : nullptr);
+  c.write(*table, old_item(), changes && after ? &*after : nullptr);
   return c;
 }
 
 Value ItemWrite::collection_metrics() const {
   bool local_index = std::any_of(table->indexes.begin(), table->indexes.end(), [](const auto& i) { return !i.second.global; });
-  const Item* item = after ? &*after : before ? &*before : nullptr;
+  const Item* item = after ? &*after : old_item();
   if (!local_index || !item) return Value();
   const std::string& pk = table->key.partition_key;
   // DynamoDB answers a range, not a size: the lower bound of the 1 GB band it is in.
@@ -77,7 +77,7 @@ void add_collection_metrics(Value& out, const Value& input, const std::vector<It
 }
 
 void ItemWrite::apply() {
-  if (changes && (after || before)) table->write(key, before ? &*before : nullptr, std::move(after));
+  if (changes && (after || before)) table->write(key, old_item(), std::move(after));
 }
 
 ItemWrite plan_put(Table& t, const Value& request) {
@@ -106,7 +106,7 @@ ItemWrite plan_condition_check(Table& t, const Value& request) {
 
 ItemWrite plan_put(Table& t, ItemKey key, WriteRequest request) {
   ItemWrite w = start(t, std::move(key));
-  check_condition(request.condition, w.before ? &*w.before : nullptr, request.old_item_on_failure);
+  check_condition(request.condition, w.old_item(), request.old_item_on_failure);
   w.after = std::move(request.item);
   return w;
 }
@@ -115,7 +115,7 @@ ItemWrite plan_update(Table& t, ItemKey key, WriteRequest request) {
   const UpdateExpression& actions = request.update;
   check_key_untouched(t, actions);
   ItemWrite w = start(t, std::move(key));
-  check_condition(request.condition, w.before ? &*w.before : nullptr, request.old_item_on_failure);
+  check_condition(request.condition, w.old_item(), request.old_item_on_failure);
   for (const auto& a : actions) w.updated.push_back(a.path);
   w.after = apply_update(actions, w.before ? *w.before : request.item);
   key_of(t, *w.after, false);
@@ -130,13 +130,13 @@ ItemWrite plan_update(Table& t, ItemKey key, WriteRequest request) {
 
 ItemWrite plan_delete(Table& t, ItemKey key, WriteRequest request) {
   ItemWrite w = start(t, std::move(key));
-  check_condition(request.condition, w.before ? &*w.before : nullptr, request.old_item_on_failure);
+  check_condition(request.condition, w.old_item(), request.old_item_on_failure);
   return w;
 }
 
 ItemWrite plan_condition_check(Table& t, ItemKey key, WriteRequest request) {
   ItemWrite w = start(t, std::move(key));
-  check_condition(request.condition, w.before ? &*w.before : nullptr, request.old_item_on_failure);
+  check_condition(request.condition, w.old_item(), request.old_item_on_failure);
   w.changes = false;
   return w;
 }

@@ -19,6 +19,7 @@ struct ItemWrite {
   bool changes = true;           // false for condition checks and updates that leave nothing
   std::vector<Path> updated;     // the paths an update set or removed (UPDATED_OLD / UPDATED_NEW)
 
+  const Item* old_item() const { return before ? &*before : nullptr; }
   Capacity capacity() const;
   // ItemCollectionMetrics for a table with local secondary indexes (null otherwise):
   // the item's partition key and the collection's estimated size range in GB.

@@ -55,18 +55,4 @@ auto range_after(const Store& store, const std::string& partition, const SortRan
   return std::pair{first, last};
 }
 
-// Visits the entries of `range_after` in order (or in reverse); `visit` returns false to stop.
-template <typename Store, typename Bound, typename Key, typename Visit>
-void visit_range(const Store& store, const std::string& partition, const SortRange& range, bool forward,
-                 const std::optional<Key>& after, Bound bound, Visit visit) {
-  auto [first, last] = range_after(store, partition, range, forward, after, bound);
-  if (forward) {
-    for (auto it = first; it != last; ++it)
-      if (!visit(*it)) return;
-  } else {
-    for (auto it = last; it != first;)
-      if (!visit(*--it)) return;
-  }
-}
-
 }  // namespace stratus::dynamodb

@@ -24,8 +24,13 @@ std::optional<IndexKey> SecondaryIndex::entry_key(const Item& item, const ItemKe
 void SecondaryIndex::update(const KeySchema& table_key, const ItemKey& key, const Item* before, const Item* after) {
   auto old = before ? entry_key(*before, key) : std::nullopt;
   auto now = after ? entry_key(*after, key) : std::nullopt;
-  if (old) store->erase(*old, static_cast<std::int64_t>(item_size(projected(table_key, *before))));
-  if (now) store->insert(*now, static_cast<std::int64_t>(item_size(projected(table_key, *after))));
+  auto size = [&](const Item& item) { return static_cast<std::int64_t>(item_size(projected(table_key, item))); };
+  if (old && now && *old == *now) {
+    store->resize(size(*after) - size(*before));
+    return;
+  }
+  if (old) store->erase(*old, size(*before));
+  if (now) store->insert(*now, size(*after));
 }
 
 Item SecondaryIndex::projected(const KeySchema& table_key, const Item& item) const {

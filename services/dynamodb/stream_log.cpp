@@ -144,9 +144,12 @@ void StreamLog::append(const std::string& arn, const ItemChange& change) {
   trim();
 }
 
-// Drops records past the 24 hours, and streams closed that long ago.
+// Drops records past the 24 hours, and streams closed that long ago; at most once a
+// minute, since it walks every stream.
 void StreamLog::trim() {
   std::int64_t now = ids::now_ms(), cutoff = now - kRetentionMs;
+  if (now - last_trim_ms_ < kTrimIntervalMs) return;
+  last_trim_ms_ = now;
   for (auto it = streams_.begin(); it != streams_.end();) {
     auto& records = it->second.records;
     while (!records.empty() && records.front().created_ms < cutoff) records.pop_front();
@@ -159,8 +162,6 @@ void StreamLog::trim() {
       ++it;
     }
   }
-  if (now - last_trim_ms_ < kTrimIntervalMs) return;
-  last_trim_ms_ = now;
   db_.write([cutoff](storage::Changes& c) {
     c.prepared("DELETE FROM dynamodb_stream_records WHERE created_ms < ?").bind(1, cutoff).run();
   });

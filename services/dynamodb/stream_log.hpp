@@ -56,7 +56,8 @@ class StreamLog {
   void close(const std::string& arn);
   void append(const std::string& arn, const ItemChange& change);
 
-  // Runs `read(streams, last_sequence)` under the lock, after dropping expired records.
+  // Runs `read(streams, last_sequence)` under the lock, after dropping expired records
+  // (checked at most once a minute).
   template <typename F>
   auto with_streams(F read) {
     std::lock_guard lock(mutex_);

@@ -275,10 +275,10 @@ Item key_attributes(const Table& table, const Item& item) {
 }
 
 void Table::write(const ItemKey& key, const Item* before, std::optional<Item> after, bool expired) {
+  // A write that changes nothing leaves no stream record, as in DynamoDB, and nothing to store.
+  if (before && after && *before == *after) return;
   for (auto& [name, index] : indexes) index.update(this->key, key, before, after ? &*after : nullptr);
-  // A write that changes nothing leaves no stream record, as in DynamoDB.
-  bool unchanged = before && after && *before == *after;
-  if (streams && !stream_arn.empty() && !unchanged)
+  if (streams && !stream_arn.empty())
     streams->append(stream_arn, ItemChange{key_attributes(*this, after ? *after : *before), before, after ? &*after : nullptr, expired});
   if (after) items->put(key, std::move(*after), before);
   else if (before) items->erase(key, *before);

@@ -209,7 +209,6 @@ void carry_description(const Table& t, Table& next, bool keep_stream, std::int64
   if (keep_stream)
     for (const char* member : {"LatestStreamArn", "LatestStreamLabel"})
       if (const Value* v = t.description.find(member)) d.set(member, *v);
-  if (!next.stream()) d.erase("StreamSpecification");
   carry_throughput(*t.description.find("ProvisionedThroughput"), *d.find("ProvisionedThroughput"), now_ms);
   if (Value* gsis = d.find("GlobalSecondaryIndexes"))
     for (Value& g : gsis->as_array())

@@ -1023,6 +1023,21 @@ TEST(DynamoExpressionKeyBytes, StringsAndBinariesSortByUnsignedBytes) {
 
 using Store = std::map<ItemKey, std::string>;
 
+// The entries of `range_after` in order (or in reverse) until `visit` returns false,
+// as the stores walk their uncommitted writes.
+template <typename Entries, typename Bound, typename Key, typename Visit>
+void visit_range(const Entries& entries, const std::string& partition, const SortRange& range, bool forward,
+                 const std::optional<Key>& after, Bound bound, Visit visit) {
+  auto [first, last] = range_after(entries, partition, range, forward, after, bound);
+  if (forward) {
+    for (auto it = first; it != last; ++it)
+      if (!visit(*it)) return;
+  } else {
+    for (auto it = last; it != first;)
+      if (!visit(*--it)) return;
+  }
+}
+
 ItemKey bound(const std::string& partition, const std::string& sort) { return ItemKey{partition, sort}; }
 
 std::vector<std::string> visited(const Store& store, const std::string& partition, const SortRange& range, bool forward = true,

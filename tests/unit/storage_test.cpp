@@ -204,10 +204,17 @@ TEST_F(DatabaseTest, AFailedCommitReportsNotOkAndStopsNothingElse) {
 
 TEST_F(DatabaseTest, AWriteThatThrowsWhileRecordingJournalsNothing) {
   auto db = open_with_rows();
-  EXPECT_THROW(db->write([](Changes&) { throw StorageError("boom"); }), StorageError);
+  EXPECT_THROW(db->write([](Changes& c) {
+                 c.prepared("INSERT INTO rows (v) VALUES (?)").bind(1, std::int64_t{99}).run();
+                 throw StorageError("boom");
+               }),
+               StorageError);
   insert_row(*db, 1);
   db->flush();
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM rows"), 1);
+  db.reset();
+  db = open_with_rows();
+  EXPECT_EQ(query_int(*db, "SELECT count(*) FROM rows WHERE v = 99"), 0);
 }
 
 TEST_F(DatabaseTest, WritesFromManyThreadsAreAllCommittedByFlush) {
@@ -269,7 +276,7 @@ TEST_F(DatabaseTest, OpeningReplaysJournaledWritesTheDatabaseLacks) {
   }
   {
     std::ofstream tail(dir.path() / "journal" / "00000000000000000006.log", std::ios::binary);
-    tail << "\x20\x00\x00";  // a header cut short
+    tail.write("\x20\x00\x00", 3);  // a header cut short
   }
   auto db = Database::open(dir.path());
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM rows"), 5);
@@ -304,10 +311,11 @@ TEST(Changes, RecordedStatementsApplyWithEveryParameterType) {
   c.exec("CREATE TABLE t (i INTEGER, s TEXT, b BLOB, n TEXT)");
   Changes changes;
   changes.exec("INSERT INTO t (i) VALUES (-1)");
+  // A statement prepared but never run is not recorded, whatever follows it.
+  changes.prepared("DELETE FROM t WHERE i = ?").bind(1, std::int64_t{-1});
   std::string blob("\0\x01\xff", 3);
   changes.prepared("INSERT INTO t VALUES (?, ?, ?, ?)").bind(1, std::int64_t{1} << 40).bind(2, "text").bind_blob(3, blob).bind_null(4).run();
   changes.prepared("UPDATE t SET s = ? WHERE i = ?").bind(2, std::int64_t{-1}).bind(1, "second").run();
-  // A statement prepared but never run is not recorded.
   changes.prepared("DELETE FROM t");
   std::string recorded = changes.take();
   apply_changes(c, recorded);
