@@ -1,7 +1,10 @@
 #include "storage/database.hpp"
 
 #include <pthread.h>
+#include <sched.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace stratus::storage {
 
@@ -16,14 +19,26 @@ constexpr std::uintmax_t kMaxWalBytes = 256 * 1024 * 1024;
 // from there); past this much a write waits for the writer to catch up.
 constexpr std::size_t kMaxUnappliedBytes = 64 * 1024 * 1024;
 // The writer gathers journaled changes for this long, or until it has this many bytes
-// of them, before it commits.
-constexpr auto kGatherTime = std::chrono::milliseconds(2);
+// of them, before it commits: nobody waits for a commit, and each one costs a WAL
+// frame for every page it touched, however few of its rows changed.
+constexpr auto kGatherTime = std::chrono::milliseconds(100);
 constexpr std::size_t kGatherBytes = 4 * 1024 * 1024;
+// While it applies a batch, the writer lets a waiting request thread have its core
+// this often.
+constexpr auto kWriterYieldInterval = std::chrono::milliseconds(1);
+// Page caches: a working set of some tens of thousands of items stays in the reader's
+// own pages instead of being copied in from the file cache on every read, and the
+// writer keeps the index pages that every insert looks up.
 constexpr int kReaderCacheKiB = 32 * 1024;
+constexpr int kWriterCacheKiB = 32 * 1024;
 // A replay commits this many journal records at a time.
 constexpr std::size_t kReplayBatch = 1000;
 
 namespace {
+
+// Storage threads do work nobody waits for; at the lowest priority they take the
+// cores the request threads leave.
+void lower_priority() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19); }
 
 std::uint64_t applied_sequence(Connection& c) {
   c.exec("CREATE TABLE IF NOT EXISTS storage_journal (id INTEGER PRIMARY KEY CHECK (id = 0), applied INTEGER NOT NULL)");
@@ -79,6 +94,7 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& data_dir) 
   // process being killed; only a power loss can take the last commits.
   connection->exec("PRAGMA synchronous=NORMAL");
   connection->exec("PRAGMA foreign_keys=ON");
+  connection->exec("PRAGMA cache_size=-" + std::to_string(kWriterCacheKiB));
   // A RESTART checkpoint holds the write lock for a moment: commits wait for it.
   connection->exec("PRAGMA busy_timeout=5000");
   // A WAL that was reset is cut back to this size rather than kept at its largest.
@@ -104,16 +120,19 @@ Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Conne
       path_(std::move(path)),
       journal_(std::move(journal)),
       enqueued_(applied),
-      committed_(applied),
       applied_(applied),
-      settled_(applied) {
+      settled_(applied),
+      written_(applied),
+      committed_(applied) {
   if (connection_) {
     writer_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "db-writer");
+      lower_priority();
       run_writer();
     });
     checkpoint_thread_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "db-checkpoint");
+      lower_priority();
       run_checkpoints();
     });
   }
@@ -194,13 +213,11 @@ std::unique_ptr<Connection> Database::reader() const {
   if (!connection_) return nullptr;
   auto reader = std::make_unique<Connection>(path_);
   reader->exec("PRAGMA query_only=ON");
-  // A working set of some tens of thousands of items stays in the reader's own pages
-  // instead of being copied in from the file cache on every read.
   reader->exec("PRAGMA cache_size=-" + std::to_string(kReaderCacheKiB));
   return reader;
 }
 
-void Database::set_callback_executor(Executor executor) {
+void Database::set_release_executor(Executor executor) {
   std::lock_guard lock(mutex_);
   executor_ = std::move(executor);
 }
@@ -223,7 +240,7 @@ void Database::write(WriteOp op) {
       journal_failed_ = true;
     }
     if (!journal_failed_) {
-      ++enqueued_;
+      written_.store(++enqueued_, std::memory_order_release);
       std::size_t size = recorded.size();
       unapplied_bytes_ += size;
       pending_.push_back(std::move(recorded));
@@ -246,17 +263,6 @@ void Database::when_durable(DurableCallback done) {
   done(ok);
 }
 
-void Database::when_committed(DurableCallback done) {
-  {
-    std::lock_guard lock(mutex_);
-    if (committed_ < enqueued_) {
-      waiters_.push_back({enqueued_, std::move(done)});
-      return;
-    }
-  }
-  done(true);
-}
-
 void Database::flush() {
   if (!connection_) return;
   std::unique_lock lock(mutex_);
@@ -270,7 +276,14 @@ bool Database::commit(const std::vector<std::string>& batch, std::uint64_t last_
   std::lock_guard lock(connection_mutex_);
   try {
     connection_->prepared("BEGIN").run();
-    for (const auto& changes : batch) apply_changes(*connection_, changes);
+    auto last_yield = std::chrono::steady_clock::now();
+    for (const auto& changes : batch) {
+      apply_changes(*connection_, changes);
+      if (std::chrono::steady_clock::now() - last_yield > kWriterYieldInterval) {
+        sched_yield();
+        last_yield = std::chrono::steady_clock::now();
+      }
+    }
     set_applied(*connection_, last_sequence);
     connection_->prepared("COMMIT").run();
     return true;
@@ -307,31 +320,21 @@ void Database::run_writer() {
     if (!ok && failure_handler_) failure_handler_();
     std::size_t bytes = 0;
     for (const auto& changes : batch) bytes += changes.size();
-    std::vector<DurableCallback> ready;
     Executor executor;
     {
       std::lock_guard lock(mutex_);
-      committed_ = target;
-      if (ok) applied_ = target;
+      if (ok) {
+        applied_ = target;
+        committed_.store(target, std::memory_order_release);
+      }
       unapplied_bytes_ -= bytes;
       executor = executor_;
-      while (!waiters_.empty() && waiters_.front().sequence <= committed_) {
-        ready.push_back(std::move(waiters_.front().done));
-        waiters_.pop_front();
-      }
     }
     room_.notify_all();
-    // The applied changes are destroyed with the callbacks' task: memory allocated on a
-    // network thread is freed there, which glibc does far faster than across threads.
-    auto run_callbacks = [ready = std::move(ready), batch = std::move(batch), ok]() mutable {
-      for (auto& done : ready) done(ok);
-    };
+    // Memory allocated on a network thread is freed there, which glibc does far faster
+    // than across threads.
+    if (executor) executor([batch = std::move(batch)] {});
     batch = {};
-    if (executor) {
-      executor(std::move(run_callbacks));
-    } else {
-      run_callbacks();
-    }
     {
       std::lock_guard lock(mutex_);
       settled_ = target;

@@ -3,16 +3,16 @@
 // journal. A write records its statements (Changes) and appends them to the journal
 // (journal.hpp) at once, on the caller's thread: from then on it survives kill -9, so
 // when_durable answers straight away. A writer thread applies the journaled changes to
-// SQLite in large transactions off every request's path, and when_committed reports
-// when they are there (for readers of the database's own connections); a checkpoint
+// SQLite in large transactions off every request's path, and last_committed() tells
+// how far they are there (for readers of the database's own connections); a checkpoint
 // thread folds SQLite's WAL into the database file and lets applied journal segments go.
 // A start-up replays the journal records the database had not applied.
 //
 // Ephemeral mode keeps no database at all: services hold their state in memory anyway,
 // so writes are dropped and every change is "durable" at once.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -29,11 +29,10 @@
 namespace stratus::storage {
 
 using WriteOp = std::function<void(Changes&)>;
-// Called once the changes written before it are durable (or committed), with ok, or
-// failed to be.
+// Called once the changes written before it are durable, with ok, or failed to be.
 using DurableCallback = std::function<void(bool ok)>;
-// Runs a task elsewhere: the writer hands each commit's when_committed callbacks over in
-// one task, so that they run on the network threads instead of the writer's.
+// Runs a task elsewhere: the writer hands each commit's applied changes back in one
+// task, so that they are freed on the network thread that allocated them.
 using Executor = std::function<void(std::function<void()>)>;
 
 class Database {
@@ -45,8 +44,8 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   bool is_ephemeral() const { return connection_ == nullptr; }
-  // Where when_committed callbacks run after a commit (default: on the writer thread).
-  void set_callback_executor(Executor executor);
+  // Where applied changes are freed after a commit (default: on the writer thread).
+  void set_release_executor(Executor executor);
   // Called when a journal append or a commit fails. The server stops there: its
   // in-memory state has run ahead of the disk, and only a restart (which reloads what
   // was kept) makes the two agree again.
@@ -67,11 +66,14 @@ class Database {
   // `done` runs once everything written before it survives kill -9: at once, unless
   // the journal failed.
   void when_durable(DurableCallback done);
-  // `done` runs once everything written before it is committed to SQLite, where the
-  // reader() connections see it.
-  void when_committed(DurableCallback done);
-  // Blocks until everything written so far is committed and its callbacks have run
-  // (or, with an executor, have been handed to it).
+  // Writes are numbered in the order they are journaled, on from the last run's: the
+  // number of the last one, and the number through which SQLite has committed them,
+  // where the reader() connections see them (a write whose commit failed is passed by
+  // the next commit).
+  std::uint64_t last_written() const { return written_.load(std::memory_order_acquire); }
+  std::uint64_t last_committed() const { return committed_.load(std::memory_order_acquire); }
+  // Blocks until everything written so far is committed (or failed to be) and handed
+  // back for freeing.
   void flush();
 
  private:
@@ -93,15 +95,11 @@ class Database {
   std::condition_variable room_;
   std::vector<std::string> pending_;  // journaled changes the writer has not taken yet
   std::size_t unapplied_bytes_ = 0;   // pending or being committed
-  struct Waiter {
-    std::uint64_t sequence;
-    DurableCallback done;
-  };
-  std::deque<Waiter> waiters_;
   std::uint64_t enqueued_ = 0;
-  std::uint64_t committed_ = 0;  // committed or failed to be
-  std::uint64_t applied_ = 0;    // committed
-  std::uint64_t settled_ = 0;  // committed, and their callbacks run or handed over
+  std::uint64_t applied_ = 0;  // committed
+  std::uint64_t settled_ = 0;  // committed or failed to be, and handed back
+  std::atomic<std::uint64_t> written_{0};    // enqueued_, for readers without the lock
+  std::atomic<std::uint64_t> committed_{0};  // applied_, likewise
   bool stopping_ = false;
   bool hurry_ = false;  // flush() wants the next commit now
   bool journal_failed_ = false;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "storage/statement.hpp"
 
@@ -131,13 +132,21 @@ void Journal::append(std::uint64_t sequence, std::string_view payload) {
 }
 
 void Journal::release(std::uint64_t applied) {
-  std::lock_guard lock(mutex_);
-  // A segment is done when the next one starts at or below applied + 1; the segment
-  // being written is never released here.
-  while (segments_.size() > 1 && std::next(segments_.begin())->first <= applied + 1) {
+  std::vector<std::filesystem::path> done;
+  {
+    std::lock_guard lock(mutex_);
+    // A segment is done when the next one starts at or below applied + 1; the segment
+    // being written is never released here.
+    while (segments_.size() > 1 && std::next(segments_.begin())->first <= applied + 1) {
+      done.push_back(std::move(segments_.begin()->second));
+      segments_.erase(segments_.begin());
+    }
+  }
+  // Deleting a segment drops tens of MiB from the page cache, which takes milliseconds
+  // that appends must not wait behind.
+  for (const auto& path : done) {
     std::error_code ignored;
-    std::filesystem::remove(segments_.begin()->second, ignored);
-    segments_.erase(segments_.begin());
+    std::filesystem::remove(path, ignored);
   }
 }
 

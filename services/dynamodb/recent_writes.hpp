@@ -5,11 +5,9 @@
 // commit is reported, the entry is dropped and the disk answers alone.
 //
 // Without a disk (ephemeral mode) nothing is ever committed and this is the store.
-#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <memory>
 #include <optional>
 #include <utility>
 
@@ -37,13 +35,7 @@ class RecentWrites {
       else entries_.erase(key);
       return;
     }
-    std::uint64_t sequence = ++sequence_;
-    db_.when_committed([committed = committed_, sequence](bool ok) {
-      if (!ok) return;
-      std::uint64_t seen = committed->load(std::memory_order_relaxed);
-      while (seen < sequence && !committed->compare_exchange_weak(seen, sequence, std::memory_order_release)) {
-      }
-    });
+    std::uint64_t sequence = db_.last_written();
     entries_[key] = Entry{std::move(value), sequence};
     order_.emplace_back(sequence, key);
     forget_committed();
@@ -51,7 +43,7 @@ class RecentWrites {
 
   // Drops writes the disk now has; reads call it first so they see current entries.
   void forget_committed() const {
-    std::uint64_t committed = committed_->load(std::memory_order_acquire);
+    std::uint64_t committed = db_.last_committed();
     while (!order_.empty() && order_.front().first <= committed) {
       auto it = entries_.find(order_.front().second);
       if (it != entries_.end() && it->second.sequence == order_.front().first) entries_.erase(it);
@@ -104,8 +96,6 @@ class RecentWrites {
   bool durable_;
   mutable Map entries_;
   mutable std::deque<std::pair<std::uint64_t, Key>> order_;
-  std::shared_ptr<std::atomic<std::uint64_t>> committed_ = std::make_shared<std::atomic<std::uint64_t>>(0);
-  std::uint64_t sequence_ = 0;
 };
 
 }  // namespace stratus::dynamodb
