@@ -209,12 +209,12 @@ void Database::read(const std::function<void(Connection&)>& read) {
   read(*connection_);
 }
 
-std::unique_ptr<Connection> Database::reader() const {
+std::unique_ptr<SnapshotReader> Database::reader() const {
   if (!connection_) return nullptr;
   auto reader = std::make_unique<Connection>(path_);
   reader->exec("PRAGMA query_only=ON");
   reader->exec("PRAGMA cache_size=-" + std::to_string(kReaderCacheKiB));
-  return reader;
+  return std::make_unique<SnapshotReader>(*this, std::move(reader));
 }
 
 void Database::set_release_executor(Executor executor) {

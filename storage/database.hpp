@@ -24,6 +24,7 @@
 
 #include "storage/changes.hpp"
 #include "storage/journal.hpp"
+#include "storage/snapshot_reader.hpp"
 #include "storage/statement.hpp"
 
 namespace stratus::storage {
@@ -56,9 +57,8 @@ class Database {
   // Runs `read` on the connection now (start-up loading); nothing when ephemeral.
   void read(const std::function<void(Connection&)>& read);
   // A read-only connection of its own for a service that reads while the writer
-  // commits (WAL readers see every commit finished before a statement starts);
-  // null when ephemeral.
-  std::unique_ptr<Connection> reader() const;
+  // commits; null when ephemeral.
+  std::unique_ptr<SnapshotReader> reader() const;
 
   // Records `op`'s changes and journals them; waits first while the writer is far
   // behind (so that memory stays bounded).

@@ -103,6 +103,12 @@ void Connection::exec(const std::string& sql) {
   }
 }
 
+bool Connection::statement_active() const {
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s; s = sqlite3_next_stmt(db_, s))
+    if (sqlite3_stmt_busy(s)) return true;
+  return false;
+}
+
 Statement& Connection::prepared(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) it = cache_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;

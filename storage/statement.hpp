@@ -1,11 +1,13 @@
 #pragma once
 // RAII wrappers over one SQLite connection and its prepared statements.
+#include <cstddef>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -61,10 +63,17 @@ class Connection {
   void exec(const std::string& sql);
   // A statement prepared once per connection and reused; it comes back reset.
   Statement& prepared(std::string_view sql);
+  // Whether a statement has stepped and not been reset (a read part-way through).
+  bool statement_active() const;
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3* db_ = nullptr;
-  std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
+  // By SQL text, which shares long prefixes: hashed once rather than compared often.
+  std::unordered_map<std::string, std::unique_ptr<Statement>, Hash, std::equal_to<>> cache_;
 };
 
 }  // namespace stratus::storage

@@ -20,14 +20,14 @@ IndexKey index_bound(const std::string& partition, const std::string& sort) { re
 
 }  // namespace
 
-IndexStore::IndexStore(storage::Database& db, storage::Connection* reader, std::string table_id, std::string index_name)
+IndexStore::IndexStore(storage::Database& db, storage::SnapshotReader* reader, std::string table_id, std::string index_name)
     : db_(db),
       reader_(reader),
       table_id_(std::move(table_id)),
       index_name_(std::move(index_name)),
       counts_id_(table_id_ + "/index/" + index_name_),
       recent_(db, reader != nullptr) {
-  if (reader_) std::tie(count_, size_bytes_) = stored_counts(*reader_, counts_id_);
+  if (auto* disk = recent_.sync(reader_)) std::tie(count_, size_bytes_) = stored_counts(*disk, counts_id_);
 }
 
 void IndexStore::migrate(storage::Database& db) { db.migrate("dynamodb_index_entries", kMigrations); }
@@ -35,7 +35,7 @@ void IndexStore::migrate(storage::Database& db) { db.migrate("dynamodb_index_ent
 void IndexStore::remember(const IndexKey& key, bool present, std::int64_t size) {
   count_ += present ? 1 : -1;
   size_bytes_ += present ? size : -size;
-  if (reader_) {
+  if (recent_.sync(reader_)) {
     db_.write([table = table_id_, index = index_name_, counts = counts_id_, key, present, size](storage::Changes& c) {
       auto& s = c.prepared(present ? "INSERT OR REPLACE INTO dynamodb_index_entries VALUES (?, ?, ?, ?, ?, ?)"
                                    : "DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ? AND partition_key = ? "
@@ -66,13 +66,13 @@ void IndexStore::visit_rows(storage::Statement* rows, Recent::Map::const_iterato
 }
 
 void IndexStore::scan(const std::optional<IndexKey>& after, const Visitor& visit) const {
-  recent_.forget_committed();
+  auto* disk = recent_.sync(reader_);
   const auto& recent = recent_.entries();
   auto first = after ? recent.upper_bound(*after) : recent.begin();
-  if (!reader_) return visit_rows(nullptr, first, recent.end(), true, visit);
+  if (!disk) return visit_rows(nullptr, first, recent.end(), true, visit);
   std::string sql = std::string(kColumns) + " WHERE table_id = ?1 AND index_name = ?2";
   if (after) sql += " AND (partition_key, sort_key, table_partition, table_sort) > (?3, ?4, ?5, ?6)";
-  auto& rows = reader_->prepared(sql + " ORDER BY partition_key, sort_key, table_partition, table_sort");
+  auto& rows = disk->prepared(sql + " ORDER BY partition_key, sort_key, table_partition, table_sort");
   storage::ResetOnExit reset{rows};
   rows.bind(1, table_id_).bind(2, index_name_);
   if (after) rows.bind_blob(3, after->partition).bind_blob(4, after->sort).bind_blob(5, after->table.partition).bind_blob(6, after->table.sort);
@@ -81,15 +81,15 @@ void IndexStore::scan(const std::optional<IndexKey>& after, const Visitor& visit
 
 void IndexStore::query(const std::string& partition, const SortRange& range, bool forward, const std::optional<IndexKey>& after,
                        const Visitor& visit) const {
-  recent_.forget_committed();
+  auto* disk = recent_.sync(reader_);
   auto [first, last] = range_after(recent_.entries(), partition, range, forward, after, index_bound);
-  if (!reader_) return visit_rows(nullptr, first, last, forward, visit);
+  if (!disk) return visit_rows(nullptr, first, last, forward, visit);
   std::string sql = std::string(kColumns) + " WHERE table_id = ?1 AND index_name = ?2 AND partition_key = ?3" +
                     sort_key_bounds(range, "?4", "?5");
   if (after) sql += std::string(" AND (sort_key, table_partition, table_sort) ") + (forward ? ">" : "<") + " (?6, ?7, ?8)";
   const char* direction = forward ? "" : " DESC";
   sql += std::string(" ORDER BY sort_key") + direction + ", table_partition" + direction + ", table_sort" + direction;
-  auto& rows = reader_->prepared(sql);
+  auto& rows = disk->prepared(sql);
   storage::ResetOnExit reset{rows};
   rows.bind(1, table_id_).bind(2, index_name_).bind_blob(3, partition);
   if (range.low) rows.bind_blob(4, *range.low);

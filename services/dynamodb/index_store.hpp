@@ -25,7 +25,7 @@ class IndexStore {
  public:
   using Visitor = std::function<bool(const IndexKey&)>;
 
-  IndexStore(storage::Database& db, storage::Connection* reader, std::string table_id, std::string index_name);
+  IndexStore(storage::Database& db, storage::SnapshotReader* reader, std::string table_id, std::string index_name);
 
   // `size`: what the entry's projected item counts toward IndexSizeBytes.
   void insert(const IndexKey& key, std::int64_t size);
@@ -50,7 +50,7 @@ class IndexStore {
                   const Visitor& visit) const;
 
   storage::Database& db_;
-  storage::Connection* reader_;
+  storage::SnapshotReader* reader_;
   std::string table_id_, index_name_, counts_id_;
   Recent recent_;
   std::int64_t count_ = 0, size_bytes_ = 0;

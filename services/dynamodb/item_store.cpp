@@ -39,18 +39,18 @@ SortRange after_start(SortRange range, const std::optional<ItemKey>& after, bool
 
 }  // namespace
 
-ItemStore::ItemStore(storage::Database& db, storage::Connection* reader, std::string table_id)
+ItemStore::ItemStore(storage::Database& db, storage::SnapshotReader* reader, std::string table_id)
     : db_(db), reader_(reader), table_id_(std::move(table_id)), recent_(db, reader != nullptr) {
-  if (reader_) std::tie(count_, size_bytes_) = stored_counts(*reader_, table_id_);
+  if (auto* disk = recent_.sync(reader_)) std::tie(count_, size_bytes_) = stored_counts(*disk, table_id_);
 }
 
 void ItemStore::migrate(storage::Database& db) { db.migrate("dynamodb_items", kMigrations); }
 
 std::optional<Item> ItemStore::get(const ItemKey& key) const {
-  recent_.forget_committed();
+  auto* disk = recent_.sync(reader_);
   if (const auto* recent = recent_.find(key)) return recent->value;
-  if (!reader_) return std::nullopt;
-  auto& s = reader_->prepared("SELECT item FROM dynamodb_item_rows WHERE table_id = ? AND partition_key = ? AND sort_key = ?");
+  if (!disk) return std::nullopt;
+  auto& s = disk->prepared("SELECT item FROM dynamodb_item_rows WHERE table_id = ? AND partition_key = ? AND sort_key = ?");
   storage::ResetOnExit reset{s};
   s.bind(1, table_id_).bind_blob(2, key.partition).bind_blob(3, key.sort);
   if (!s.step()) return std::nullopt;
@@ -61,7 +61,7 @@ void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int6
                          std::int64_t size_change) {
   count_ += count_change;
   size_bytes_ += size_change;
-  if (reader_) {
+  if (recent_.sync(reader_)) {
     std::optional<std::string> stored;
     if (item) stored = encode_item(*item);
     db_.write([table = table_id_, key, stored = std::move(stored), size, count_change, size_change](storage::Changes& c) {
@@ -104,16 +104,16 @@ bool ItemStore::visit_rows(storage::Statement* rows, RecentWrites<ItemKey, Item>
 }
 
 void ItemStore::scan(const std::optional<ItemKey>& after, const Visitor& visit) const {
-  recent_.forget_committed();
+  auto* disk = recent_.sync(reader_);
   const auto& recent = recent_.entries();
   auto first = after ? recent.upper_bound(*after) : recent.begin();
-  if (!reader_) {
+  if (!disk) {
     visit_rows(nullptr, first, recent.end(), true, visit);
     return;
   }
   std::string sql = "SELECT partition_key, sort_key, item FROM dynamodb_item_rows WHERE table_id = ?1";
   if (after) sql += " AND (partition_key, sort_key) > (?2, ?3)";
-  auto& rows = reader_->prepared(sql + " ORDER BY partition_key, sort_key");
+  auto& rows = disk->prepared(sql + " ORDER BY partition_key, sort_key");
   storage::ResetOnExit reset{rows};
   rows.bind(1, table_id_);
   if (after) rows.bind_blob(2, after->partition).bind_blob(3, after->sort);
@@ -122,18 +122,18 @@ void ItemStore::scan(const std::optional<ItemKey>& after, const Visitor& visit) 
 
 void ItemStore::query(const std::string& partition, const SortRange& range, bool forward, const std::optional<ItemKey>& after,
                       const Visitor& visit) const {
-  recent_.forget_committed();
+  auto* disk = recent_.sync(reader_);
   SortRange r = after_start(range, after, forward);
   auto [first, last] =
       partition_range(recent_.entries(), partition, r, [](const std::string& p, const std::string& s) { return ItemKey{p, s}; });
-  if (!reader_) {
+  if (!disk) {
     visit_rows(nullptr, first, last, forward, visit);
     return;
   }
   std::string sql = "SELECT partition_key, sort_key, item FROM dynamodb_item_rows WHERE table_id = ?1 AND partition_key = ?2" +
                     sort_key_bounds(r, "?3", "?4") + " ORDER BY sort_key" +
                     (forward ? "" : " DESC");
-  auto& rows = reader_->prepared(sql);
+  auto& rows = disk->prepared(sql);
   storage::ResetOnExit reset{rows};
   rows.bind(1, table_id_).bind_blob(2, partition);
   if (r.low) rows.bind_blob(3, *r.low);

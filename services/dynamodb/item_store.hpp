@@ -31,8 +31,8 @@ class ItemStore {
  public:
   using Visitor = std::function<bool(const ItemKey&, const Item&)>;
 
-  // `reader` is the service's read connection (null when ephemeral).
-  ItemStore(storage::Database& db, storage::Connection* reader, std::string table_id);
+  // `reader` is the service's reader (null when ephemeral).
+  ItemStore(storage::Database& db, storage::SnapshotReader* reader, std::string table_id);
 
   std::optional<Item> get(const ItemKey& key) const;
   // Stores `item` at `key` in place of `before`, the item there now (null if none).
@@ -60,7 +60,7 @@ class ItemStore {
                   RecentWrites<ItemKey, Item>::Map::const_iterator last, bool forward, const Visitor& visit) const;
 
   storage::Database& db_;
-  storage::Connection* reader_;
+  storage::SnapshotReader* reader_;
   std::string table_id_;
   RecentWrites<ItemKey, Item> recent_;
   std::int64_t count_ = 0, size_bytes_ = 0;

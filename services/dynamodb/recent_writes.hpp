@@ -2,7 +2,7 @@
 // Writes to an on-disk ordered store that the database has not committed yet. The
 // writer thread commits in groups, so a write is journaled before SQLite has it; until
 // then it is held here and every read merges it over what SQLite returns. Once the
-// commit is reported, the entry is dropped and the disk answers alone.
+// reader's snapshot holds the commit, the entry is dropped and the disk answers alone.
 //
 // Without a disk (ephemeral mode) nothing is ever committed and this is the store.
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "storage/database.hpp"
+#include "storage/snapshot_reader.hpp"
 #include "storage/statement.hpp"
 
 namespace stratus::dynamodb {
@@ -38,12 +39,18 @@ class RecentWrites {
     std::uint64_t sequence = db_.last_written();
     entries_[key] = Entry{std::move(value), sequence};
     order_.emplace_back(sequence, key);
-    forget_committed();
   }
 
-  // Drops writes the disk now has; reads call it first so they see current entries.
-  void forget_committed() const {
-    std::uint64_t committed = db_.last_committed();
+  // Moves `reader` (null when ephemeral) on to its newest snapshot and forgets the
+  // writes that snapshot holds; the reader's connection, or null.
+  storage::Connection* sync(storage::SnapshotReader* reader) const {
+    if (!reader) return nullptr;
+    forget_through(reader->refresh());
+    return &reader->connection();
+  }
+
+  // Drops the writes numbered up to `committed`.
+  void forget_through(std::uint64_t committed) const {
     while (!order_.empty() && order_.front().first <= committed) {
       auto it = entries_.find(order_.front().second);
       if (it != entries_.end() && it->second.sequence == order_.front().first) entries_.erase(it);

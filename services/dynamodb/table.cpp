@@ -300,7 +300,7 @@ std::optional<Stream> Table::stream() const {
   return s;
 }
 
-void Table::open_stores(storage::Database& db, storage::Connection* reader) {
+void Table::open_stores(storage::Database& db, storage::SnapshotReader* reader) {
   if (!items) items = std::make_shared<ItemStore>(db, reader, id());
   for (auto& [name, index] : indexes)
     if (!index.store) index.store = std::make_shared<IndexStore>(db, reader, id(), name);

@@ -26,6 +26,8 @@ void DynamoDbService::schedule_sweep() {
   sweep_timer_ = scheduler_.after(std::chrono::duration_cast<std::chrono::milliseconds>(kSweepInterval), [this] {
     std::lock_guard lock(mutex_);
     sweep_expired();
+    // Between bursts of requests the reader's snapshot would hold checkpoints back.
+    if (reader_) reader_->release();
     schedule_sweep();
   });
 }
