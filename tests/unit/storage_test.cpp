@@ -299,6 +299,82 @@ TEST_F(DatabaseTest, AJournalRecordThatNoLongerAppliesIsSkippedAtOpening) {
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM rows"), 2);
 }
 
+std::int64_t snapshot_rows(SnapshotReader& reader) {
+  auto& s = reader.connection().prepared("SELECT count(*) FROM rows");
+  ResetOnExit reset{s};
+  return s.step() ? s.column_int(0) : -1;
+}
+
+// Whether a checkpoint could reset the WAL, which waits for no reader.
+bool wal_can_restart(const std::filesystem::path& dir) {
+  Connection other((dir / "stratus.db").string());
+  auto& s = other.prepared("PRAGMA wal_checkpoint(RESTART)");
+  ResetOnExit reset{s};
+  return s.step() && s.column_int(0) == 0;
+}
+
+TEST_F(DatabaseTest, ASnapshotReaderMovesOnOnlyOnceSomethingNewIsCommitted) {
+  auto db = open_with_rows();
+  insert_row(*db, 1);
+  db->flush();
+  auto reader = db->reader();
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->refresh(), 1u);
+  EXPECT_EQ(snapshot_rows(*reader), 1);
+
+  EXPECT_EQ(reader->refresh(), 1u);
+  // A row written behind the reader's back (not through the database) is not in the
+  // snapshot while nothing new is committed.
+  Connection other((dir.path() / "stratus.db").string());
+  other.exec("INSERT INTO rows (v) VALUES (100)");
+  EXPECT_EQ(reader->refresh(), 1u);
+  EXPECT_EQ(snapshot_rows(*reader), 1);
+
+  insert_row(*db, 2);
+  db->flush();
+  EXPECT_EQ(reader->refresh(), 2u);
+  EXPECT_EQ(snapshot_rows(*reader), 3);
+}
+
+TEST_F(DatabaseTest, ASnapshotReaderKeepsItsSnapshotWhileAReadIsPartWay) {
+  auto db = open_with_rows();
+  insert_row(*db, 1);
+  insert_row(*db, 2);
+  db->flush();
+  auto reader = db->reader();
+  EXPECT_EQ(reader->refresh(), 2u);
+  auto& rows = reader->connection().prepared("SELECT v FROM rows ORDER BY v");
+  ASSERT_TRUE(rows.step());
+  insert_row(*db, 3);
+  db->flush();
+  // The read under way still sees its snapshot, and so do reads nested in it.
+  EXPECT_EQ(reader->refresh(), 2u);
+  EXPECT_EQ(snapshot_rows(*reader), 2);
+  ASSERT_TRUE(rows.step());
+  EXPECT_FALSE(rows.step());
+  rows.reset();
+  EXPECT_EQ(reader->refresh(), 3u);
+  EXPECT_EQ(snapshot_rows(*reader), 3);
+}
+
+TEST_F(DatabaseTest, ASnapshotHoldsCheckpointsBackUntilReleased) {
+  auto db = open_with_rows();
+  auto reader = db->reader();
+  reader->refresh();
+  EXPECT_EQ(snapshot_rows(*reader), 0);
+  insert_row(*db, 1);
+  db->flush();
+  EXPECT_FALSE(wal_can_restart(dir.path()));
+  reader->release();
+  // The database's own checkpoint thread may be busy for a moment.
+  bool restarted = false;
+  for (int i = 0; i < 100 && !restarted; ++i) {
+    restarted = wal_can_restart(dir.path());
+    if (!restarted) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(restarted);
+}
+
 TEST(Changes, RecordedStatementsApplyWithEveryParameterType) {
   Connection c(":memory:");
   c.exec("CREATE TABLE t (i INTEGER, s TEXT, b BLOB, n TEXT)");
