@@ -80,7 +80,7 @@ int run(const stratus::Config& config) {
   boost::asio::io_context io(config.threads);
   auto db = open_storage(config);
   stratus::AsioScheduler scheduler(io);
-  db->set_release_executor([&scheduler](std::function<void()> task) { scheduler.post(std::move(task)); });
+  db->set_executor([&scheduler](std::function<void()> task) { scheduler.post(std::move(task)); });
   db->set_commit_failure_handler([] {
     spdlog::critical("storage: a commit failed; stopping so that no answer reports state the disk does not have");
     std::abort();
@@ -149,7 +149,7 @@ int run(const stratus::Config& config) {
   for (int i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : threads) t.join();
-  db->set_release_executor(nullptr);
+  db->set_executor(nullptr);
   db->flush();
   if (config.ephemeral) {
     std::error_code ignored;

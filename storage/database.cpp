@@ -120,6 +120,7 @@ Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Conne
       path_(std::move(path)),
       journal_(std::move(journal)),
       enqueued_(applied),
+      journaled_(applied),
       applied_(applied),
       settled_(applied),
       written_(applied),
@@ -139,6 +140,7 @@ Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Conne
 }
 
 Database::~Database() {
+  if (connection_) flush_journal();
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -155,7 +157,7 @@ void Database::run_checkpoints() {
   while (true) {
     bool stop = checkpoint_wake_.wait_for(lock, kCheckpointInterval, [this] { return stopping_ && writer_done_; });
     std::uint64_t applied = applied_;
-    bool all_applied = applied_ == enqueued_;
+    bool all_applied = applied_ == journaled_;
     lock.unlock();
     try {
       // PASSIVE never waits for the writer; the final one also empties the WAL file.
@@ -217,7 +219,7 @@ std::unique_ptr<SnapshotReader> Database::reader() const {
   return std::make_unique<SnapshotReader>(*this, std::move(reader));
 }
 
-void Database::set_release_executor(Executor executor) {
+void Database::set_executor(Executor executor) {
   std::lock_guard lock(mutex_);
   executor_ = std::move(executor);
 }
@@ -228,45 +230,82 @@ void Database::write(WriteOp op) {
   op(changes);
   if (changes.empty()) return;
   std::string recorded = changes.take();
-  bool wake = false, failed = false;
+  bool flush_now = false;
   {
     std::unique_lock lock(mutex_);
     room_.wait(lock, [this] { return unapplied_bytes_ < kMaxUnappliedBytes || stopping_; });
     if (journal_failed_) return;
-    try {
-      journal_->append(enqueued_ + 1, recorded);
-    } catch (const std::exception& e) {
-      spdlog::error("storage: {}", e.what());
-      journal_failed_ = true;
+    unapplied_bytes_ += recorded.size();
+    unjournaled_.push_back({++enqueued_, std::move(recorded)});
+    written_.store(enqueued_, std::memory_order_release);
+    if (!executor_) {
+      flush_now = true;
+    } else if (!journal_flush_posted_) {
+      // Runs after the requests already waiting on the network thread: the writes of a
+      // burst of requests go to the journal in one append.
+      journal_flush_posted_ = true;
+      executor_([this] { flush_journal(); });
     }
-    if (!journal_failed_) {
-      written_.store(++enqueued_, std::memory_order_release);
-      std::size_t size = recorded.size();
-      unapplied_bytes_ += size;
-      pending_.push_back(std::move(recorded));
-      // The writer sleeps until there is work, then gathers for a while unless there
-      // is plenty already.
-      wake = pending_.size() == 1 || (unapplied_bytes_ - size < kGatherBytes && unapplied_bytes_ >= kGatherBytes);
+  }
+  if (flush_now) flush_journal();
+}
+
+void Database::flush_journal() {
+  std::vector<DurableCallback> ready;
+  bool ok, failed_now = false, wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    journal_flush_posted_ = false;
+    if (!unjournaled_.empty() && !journal_failed_) {
+      std::vector<Journal::Record> records;
+      records.reserve(unjournaled_.size());
+      for (const auto& [sequence, changes] : unjournaled_) records.push_back({sequence, changes});
+      try {
+        journal_->append(records);
+      } catch (const std::exception& e) {
+        spdlog::error("storage: {}", e.what());
+        journal_failed_ = failed_now = true;
+      }
+      if (!failed_now) {
+        journaled_ = unjournaled_.back().first;
+        // The writer sleeps until there is work, then gathers for a while unless there
+        // is plenty already.
+        wake = pending_.empty() || unapplied_bytes_ >= kGatherBytes;
+        for (auto& [sequence, changes] : unjournaled_) pending_.push_back(std::move(changes));
+      }
+      unjournaled_.clear();
     }
-    failed = journal_failed_;
+    ready.swap(durable_waiters_);
+    ok = !journal_failed_;
   }
   if (wake) wake_.notify_one();
-  if (failed && failure_handler_) failure_handler_();
+  for (auto& done : ready) done(ok);
+  if (failed_now && failure_handler_) failure_handler_();
 }
 
 void Database::when_durable(DurableCallback done) {
-  bool ok;
+  bool ok, flush_now = false;
   {
     std::lock_guard lock(mutex_);
     ok = !journal_failed_;
+    if (ok && !unjournaled_.empty()) {
+      durable_waiters_.push_back(std::move(done));
+      if (executor_) return;  // the flush posted with the first of them answers
+      flush_now = true;
+    }
   }
-  done(ok);
+  if (flush_now) {
+    flush_journal();
+  } else {
+    done(ok);
+  }
 }
 
 void Database::flush() {
   if (!connection_) return;
+  flush_journal();
   std::unique_lock lock(mutex_);
-  std::uint64_t target = enqueued_;
+  std::uint64_t target = journaled_;
   hurry_ = true;
   wake_.notify_one();
   committed_cv_.wait(lock, [&] { return settled_ >= target; });
@@ -314,7 +353,7 @@ void Database::run_writer() {
         return;
       }
       batch.swap(pending_);
-      target = enqueued_;
+      target = journaled_;
     }
     bool ok = commit(batch, target);
     if (!ok && failure_handler_) failure_handler_();

@@ -1,12 +1,13 @@
 #pragma once
 // The durable store: one SQLite database in WAL mode under the data directory, fed by a
-// journal. A write records its statements (Changes) and appends them to the journal
-// (journal.hpp) at once, on the caller's thread: from then on it survives kill -9, so
-// when_durable answers straight away. A writer thread applies the journaled changes to
-// SQLite in large transactions off every request's path, and last_committed() tells
-// how far they are there (for readers of the database's own connections); a checkpoint
-// thread folds SQLite's WAL into the database file and lets applied journal segments go.
-// A start-up replays the journal records the database had not applied.
+// journal. A write records its statements (Changes), which go to the journal
+// (journal.hpp) on a network thread, a burst of requests' writes in one append: from
+// then on they survive kill -9, and when_durable answers. A writer thread applies the
+// journaled changes to SQLite in large transactions off every request's path, and
+// last_committed() tells how far they are there (for readers of the database's own
+// connections); a checkpoint thread folds SQLite's WAL into the database file and
+// lets applied journal segments go. A start-up replays the journal records the
+// database had not applied.
 //
 // Ephemeral mode keeps no database at all: services hold their state in memory anyway,
 // so writes are dropped and every change is "durable" at once.
@@ -20,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "storage/changes.hpp"
@@ -32,8 +34,7 @@ namespace stratus::storage {
 using WriteOp = std::function<void(Changes&)>;
 // Called once the changes written before it are durable, with ok, or failed to be.
 using DurableCallback = std::function<void(bool ok)>;
-// Runs a task elsewhere: the writer hands each commit's applied changes back in one
-// task, so that they are freed on the network thread that allocated them.
+// Runs a task later on a network thread.
 using Executor = std::function<void(std::function<void()>)>;
 
 class Database {
@@ -45,8 +46,11 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   bool is_ephemeral() const { return connection_ == nullptr; }
-  // Where applied changes are freed after a commit (default: on the writer thread).
-  void set_release_executor(Executor executor);
+  // Where the database runs work it defers to the network threads: journal appends,
+  // so that a burst of requests' writes go out in one, and freeing applied changes on
+  // the thread that allocated them. Without one, writes are journaled at once and
+  // applied changes are freed on the writer thread.
+  void set_executor(Executor executor);
   // Called when a journal append or a commit fails. The server stops there: its
   // in-memory state has run ahead of the disk, and only a restart (which reloads what
   // was kept) makes the two agree again.
@@ -60,11 +64,11 @@ class Database {
   // commits; null when ephemeral.
   std::unique_ptr<SnapshotReader> reader() const;
 
-  // Records `op`'s changes and journals them; waits first while the writer is far
+  // Records `op`'s changes for the journal; waits first while the writer is far
   // behind (so that memory stays bounded).
   void write(WriteOp op);
-  // `done` runs once everything written before it survives kill -9: at once, unless
-  // the journal failed.
+  // `done` runs once everything written before it survives kill -9: once it is in the
+  // journal (at once when it is already, or when the journal failed).
   void when_durable(DurableCallback done);
   // Writes are numbered in the order they are journaled, on from the last run's: the
   // number of the last one, and the number through which SQLite has committed them,
@@ -79,6 +83,7 @@ class Database {
  private:
   Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer, std::string path,
            std::unique_ptr<Journal> journal, std::uint64_t applied);
+  void flush_journal();
   void run_writer();
   void run_checkpoints();
   bool commit(const std::vector<std::string>& batch, std::uint64_t last_sequence);
@@ -93,9 +98,13 @@ class Database {
   std::condition_variable wake_;
   std::condition_variable committed_cv_;
   std::condition_variable room_;
+  std::vector<std::pair<std::uint64_t, std::string>> unjournaled_;  // written, by number
+  std::vector<DurableCallback> durable_waiters_;                       // for unjournaled_
+  bool journal_flush_posted_ = false;
   std::vector<std::string> pending_;  // journaled changes the writer has not taken yet
-  std::size_t unapplied_bytes_ = 0;   // pending or being committed
+  std::size_t unapplied_bytes_ = 0;   // unjournaled, pending or being committed
   std::uint64_t enqueued_ = 0;
+  std::uint64_t journaled_ = 0;
   std::uint64_t applied_ = 0;  // committed
   std::uint64_t settled_ = 0;  // committed or failed to be, and handed back
   std::atomic<std::uint64_t> written_{0};    // enqueued_, for readers without the lock

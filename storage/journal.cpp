@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -37,13 +39,15 @@ std::string read_file(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-void write_all(int fd, std::string_view header, std::string_view payload) {
-  iovec parts[2] = {{const_cast<char*>(header.data()), header.size()},
-                    {const_cast<char*>(payload.data()), payload.size()}};
-  iovec* next = parts;
-  int count = 2;
+// writev takes at most this many parts at a time.
+constexpr std::size_t kMaxParts = 1024;
+
+// Writes every part, and empties `parts`.
+void write_all(int fd, std::vector<iovec>& parts) {
+  iovec* next = parts.data();
+  std::size_t count = parts.size();
   while (count > 0) {
-    ssize_t n = ::writev(fd, next, count);
+    ssize_t n = ::writev(fd, next, static_cast<int>(std::min(count, kMaxParts)));
     if (n < 0) {
       if (errno == EINTR) continue;
       throw StorageError(std::string("journal append: ") + std::strerror(errno));
@@ -59,6 +63,7 @@ void write_all(int fd, std::string_view header, std::string_view payload) {
       next->iov_len -= written;
     }
   }
+  parts.clear();
 }
 
 }  // namespace
@@ -118,17 +123,28 @@ void Journal::open_segment(std::uint64_t first_sequence) {
   segment_bytes_ = 0;
 }
 
-void Journal::append(std::uint64_t sequence, std::string_view payload) {
-  char header[kHeaderBytes];
-  auto length = static_cast<std::uint32_t>(payload.size());
-  std::uint32_t crc = checksum(sequence, payload);
-  std::memcpy(header, &length, 4);
-  std::memcpy(header + 4, &crc, 4);
-  std::memcpy(header + 8, &sequence, 8);
+void Journal::append(std::span<const Record> records) {
+  std::vector<std::array<char, kHeaderBytes>> headers(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto length = static_cast<std::uint32_t>(records[i].payload.size());
+    std::uint32_t crc = checksum(records[i].sequence, records[i].payload);
+    std::memcpy(headers[i].data(), &length, 4);
+    std::memcpy(headers[i].data() + 4, &crc, 4);
+    std::memcpy(headers[i].data() + 8, &records[i].sequence, 8);
+  }
+  std::vector<iovec> parts;
+  parts.reserve(2 * records.size());
   std::lock_guard lock(mutex_);
-  if (fd_ < 0 || segment_bytes_ >= kSegmentBytes) open_segment(sequence);
-  write_all(fd_, {header, kHeaderBytes}, payload);
-  segment_bytes_ += kHeaderBytes + payload.size();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (fd_ < 0 || segment_bytes_ >= kSegmentBytes) {
+      write_all(fd_, parts);
+      open_segment(records[i].sequence);
+    }
+    parts.push_back({headers[i].data(), kHeaderBytes});
+    parts.push_back({const_cast<char*>(records[i].payload.data()), records[i].payload.size()});
+    segment_bytes_ += kHeaderBytes + records[i].payload.size();
+  }
+  write_all(fd_, parts);
 }
 
 void Journal::release(std::uint64_t applied) {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string_view>
 
 namespace stratus::storage {
@@ -34,9 +35,17 @@ class Journal {
   // Deletes every segment (after a replay has put them all in the database).
   void clear();
 
-  // Appends one record (sequences must increase); throws StorageError if the
-  // operating system does not take all of it.
-  void append(std::uint64_t sequence, std::string_view payload);
+  struct Record {
+    std::uint64_t sequence;
+    std::string_view payload;
+  };
+  // Appends records, in one write(2) where they fit (sequences must increase); throws
+  // StorageError if the operating system does not take all of them.
+  void append(std::span<const Record> records);
+  void append(std::uint64_t sequence, std::string_view payload) {
+    Record record{sequence, payload};
+    append(std::span<const Record>(&record, 1));
+  }
   // Deletes the segments whose records are all at or below `applied`.
   void release(std::uint64_t applied);
 

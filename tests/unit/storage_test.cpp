@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -155,6 +156,49 @@ TEST_F(DatabaseTest, WritesAreNumberedAndTheCommittedNumberCatchesUp) {
   // A write that changes nothing journals nothing and takes no number.
   db->write([](Changes&) {});
   EXPECT_EQ(db->last_written(), 2u);
+}
+
+std::uintmax_t journal_bytes(const std::filesystem::path& dir) {
+  std::uintmax_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "journal")) total += entry.file_size();
+  return total;
+}
+
+TEST_F(DatabaseTest, WithAnExecutorABurstOfWritesIsJournaledInOneDeferredAppend) {
+  auto db = open_with_rows();
+  std::vector<std::function<void()>> deferred;
+  db->set_executor([&](std::function<void()> task) { deferred.push_back(std::move(task)); });
+  insert_row(*db, 1);
+  insert_row(*db, 2);
+  int answered = 0;
+  db->when_durable([&](bool ok) { answered += ok ? 1 : 100; });
+  // Nothing is in the journal yet, so nothing is answered; one append is on its way.
+  EXPECT_EQ(journal_bytes(dir.path()), 0u);
+  EXPECT_EQ(answered, 0);
+  ASSERT_EQ(deferred.size(), 1u);
+  deferred.front()();
+  EXPECT_EQ(answered, 1);
+  EXPECT_GT(journal_bytes(dir.path()), 0u);
+  // Once it is journaled, an answer waits for nothing.
+  db->when_durable([&](bool ok) { answered += ok ? 1 : 100; });
+  EXPECT_EQ(answered, 2);
+  db->set_executor(nullptr);
+  db->flush();
+  EXPECT_EQ(query_int(*db, "SELECT count(*) FROM rows"), 2);
+}
+
+TEST_F(DatabaseTest, WritesLeftUnjournaledWhenTheExecutorStopsAreKeptByFlush) {
+  {
+    auto db = open_with_rows();
+    std::vector<std::function<void()>> never_run;
+    db->set_executor([&](std::function<void()> task) { never_run.push_back(std::move(task)); });
+    insert_row(*db, 1);
+    db->set_executor(nullptr);
+    db->flush();
+    EXPECT_EQ(query_int(*db, "SELECT count(*) FROM rows"), 1);
+  }
+  auto db = open_with_rows();
+  EXPECT_EQ(query_int(*db, "SELECT count(*) FROM rows"), 1);
 }
 
 TEST_F(DatabaseTest, WhenDurableWithNothingPendingCallsBackAtOnce) {
