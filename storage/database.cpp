@@ -6,6 +6,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <iterator>
+
 namespace stratus::storage {
 
 // Short rounds: a checkpoint fsyncs what it copied, and the less it copies, the less a
@@ -31,6 +34,8 @@ constexpr auto kWriterYieldInterval = std::chrono::milliseconds(1);
 // writer keeps the index pages that every insert looks up.
 constexpr int kReaderCacheKiB = 32 * 1024;
 constexpr int kWriterCacheKiB = 32 * 1024;
+// Applied changes are handed back for freeing this many at a time.
+constexpr std::size_t kReleaseSlice = 256;
 // A replay commits this many journal records at a time.
 constexpr std::size_t kReplayBatch = 1000;
 
@@ -371,8 +376,15 @@ void Database::run_writer() {
     }
     room_.notify_all();
     // Memory allocated on a network thread is freed there, which glibc does far faster
-    // than across threads.
-    if (executor) executor([batch = std::move(batch)] {});
+    // than across threads, in slices short enough not to hold requests up.
+    if (executor) {
+      for (std::size_t first = 0; first < batch.size(); first += kReleaseSlice) {
+        std::size_t last = std::min(batch.size(), first + kReleaseSlice);
+        std::vector<std::string> slice(std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(first)),
+                                       std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(last)));
+        executor([slice = std::move(slice)] {});
+      }
+    }
     batch = {};
     {
       std::lock_guard lock(mutex_);

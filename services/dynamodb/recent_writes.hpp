@@ -49,9 +49,11 @@ class RecentWrites {
     return &reader->connection();
   }
 
-  // Drops the writes numbered up to `committed`.
+  // Drops writes numbered up to `committed`, a bounded number at a time: a commit
+  // covers thousands, and one request should not pay for destroying them all. Those
+  // left are merged over the same rows on disk, which changes nothing.
   void forget_through(std::uint64_t committed) const {
-    while (!order_.empty() && order_.front().first <= committed) {
+    for (int n = 0; n < kForgetPerCall && !order_.empty() && order_.front().first <= committed; ++n) {
       auto it = entries_.find(order_.front().second);
       if (it != entries_.end() && it->second.sequence == order_.front().first) entries_.erase(it);
       order_.pop_front();
@@ -99,6 +101,8 @@ class RecentWrites {
   }
 
  private:
+  static constexpr int kForgetPerCall = 64;
+
   storage::Database& db_;
   bool durable_;
   mutable Map entries_;
