@@ -49,7 +49,8 @@ class Database {
   // Where the database runs work it defers to the network threads: journal appends,
   // so that a burst of requests' writes go out in one, and freeing applied changes on
   // the thread that allocated them. Without one, writes are journaled at once and
-  // applied changes are freed on the writer thread.
+  // applied changes are freed on the writer thread. The executor must run tasks later,
+  // never inside the call (a write hands one over while holding the database's lock).
   void set_executor(Executor executor);
   // Called when a journal append or a commit fails. The server stops there: its
   // in-memory state has run ahead of the disk, and only a restart (which reloads what
