@@ -20,7 +20,7 @@ constexpr auto kCheckpointInterval = std::chrono::milliseconds(200);
 constexpr std::uintmax_t kMaxWalBytes = 256 * 1024 * 1024;
 // Journaled changes not yet in SQLite are held in memory (and, for some services, read
 // from there); past this much a write waits for the writer to catch up.
-constexpr std::size_t kMaxUnappliedBytes = 64 * 1024 * 1024;
+constexpr std::size_t kMaxUnappliedBytes = 32 * 1024 * 1024;
 // The writer gathers journaled changes for this long, or until it has this many bytes
 // of them, before it commits: nobody waits for a commit, and each one costs a WAL
 // frame for every page it touched, however few of its rows changed.
