@@ -124,9 +124,7 @@ Database::Database(std::unique_ptr<Connection> connection, std::unique_ptr<Conne
       checkpointer_(std::move(checkpointer)),
       path_(std::move(path)),
       journal_(std::move(journal)),
-      enqueued_(applied),
       journaled_(applied),
-      applied_(applied),
       settled_(applied),
       written_(applied),
       committed_(applied) {
@@ -161,8 +159,8 @@ void Database::run_checkpoints() {
   std::unique_lock lock(mutex_);
   while (true) {
     bool stop = checkpoint_wake_.wait_for(lock, kCheckpointInterval, [this] { return stopping_ && writer_done_; });
-    std::uint64_t applied = applied_;
-    bool all_applied = applied_ == journaled_;
+    std::uint64_t applied = last_committed();
+    bool all_applied = applied == journaled_;
     lock.unlock();
     try {
       // PASSIVE never waits for the writer; the final one also empties the WAL file.
@@ -241,8 +239,9 @@ void Database::write(WriteOp op) {
     room_.wait(lock, [this] { return unapplied_bytes_ < kMaxUnappliedBytes || stopping_; });
     if (journal_failed_) return;
     unapplied_bytes_ += recorded.size();
-    unjournaled_.push_back({++enqueued_, std::move(recorded)});
-    written_.store(enqueued_, std::memory_order_release);
+    std::uint64_t sequence = last_written() + 1;  // only ever changed under the lock
+    unjournaled_.push_back({sequence, std::move(recorded)});
+    written_.store(sequence, std::memory_order_release);
     if (!executor_) {
       flush_now = true;
     } else if (!journal_flush_posted_) {
@@ -367,10 +366,7 @@ void Database::run_writer() {
     Executor executor;
     {
       std::lock_guard lock(mutex_);
-      if (ok) {
-        applied_ = target;
-        committed_.store(target, std::memory_order_release);
-      }
+      if (ok) committed_.store(target, std::memory_order_release);
       unapplied_bytes_ -= bytes;
       executor = executor_;
     }

@@ -104,12 +104,11 @@ class Database {
   bool journal_flush_posted_ = false;
   std::vector<std::string> pending_;  // journaled changes the writer has not taken yet
   std::size_t unapplied_bytes_ = 0;   // unjournaled, pending or being committed
-  std::uint64_t enqueued_ = 0;
   std::uint64_t journaled_ = 0;
-  std::uint64_t applied_ = 0;  // committed
   std::uint64_t settled_ = 0;  // committed or failed to be, and handed back
-  std::atomic<std::uint64_t> written_{0};    // enqueued_, for readers without the lock
-  std::atomic<std::uint64_t> committed_{0};  // applied_, likewise
+  // Written (and committed) under the lock, read without it.
+  std::atomic<std::uint64_t> written_{0};
+  std::atomic<std::uint64_t> committed_{0};
   bool stopping_ = false;
   bool hurry_ = false;  // flush() wants the next commit now
   bool journal_failed_ = false;

@@ -1,6 +1,6 @@
 #pragma once
-// The journal: every write's recorded changes, appended to a file with one write(2)
-// before the write is acknowledged. Once the bytes are in the operating system they
+// The journal: every write's recorded changes, appended to a file (a burst of writes
+// with one write(2)) before the writes are acknowledged. Once the bytes are in the operating system they
 // survive kill -9 of the server, so an answer need not wait for the database's commit;
 // the writer thread applies the changes to SQLite afterwards, in large transactions,
 // and a start-up replays whatever the database had not applied yet.
@@ -42,10 +42,6 @@ class Journal {
   // Appends records, in one write(2) where they fit (sequences must increase); throws
   // StorageError if the operating system does not take all of them.
   void append(std::span<const Record> records);
-  void append(std::uint64_t sequence, std::string_view payload) {
-    Record record{sequence, payload};
-    append(std::span<const Record>(&record, 1));
-  }
   // Deletes the segments whose records are all at or below `applied`.
   void release(std::uint64_t applied);
 

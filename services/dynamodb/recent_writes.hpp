@@ -42,22 +42,12 @@ class RecentWrites {
   }
 
   // Moves `reader` (null when ephemeral) on to its newest snapshot and forgets the
-  // writes that snapshot holds; the reader's connection, or null.
+  // writes that snapshot holds; the reader's connection, or null. Stores call it before
+  // every read and write, so what is committed is let go even when no reads come.
   storage::Connection* sync(storage::SnapshotReader* reader) const {
     if (!reader) return nullptr;
     forget_through(reader->refresh());
     return &reader->connection();
-  }
-
-  // Drops writes numbered up to `committed`, a bounded number at a time: a commit
-  // covers thousands, and one request should not pay for destroying them all. Those
-  // left are merged over the same rows on disk, which changes nothing.
-  void forget_through(std::uint64_t committed) const {
-    for (int n = 0; n < kForgetPerCall && !order_.empty() && order_.front().first <= committed; ++n) {
-      auto it = entries_.find(order_.front().second);
-      if (it != entries_.end() && it->second.sequence == order_.front().first) entries_.erase(it);
-      order_.pop_front();
-    }
   }
 
   const Map& entries() const { return entries_; }
@@ -102,6 +92,17 @@ class RecentWrites {
 
  private:
   static constexpr int kForgetPerCall = 64;
+
+  // Drops writes numbered up to `committed`, a bounded number at a time: a commit
+  // covers thousands, and one request should not pay for destroying them all. Those
+  // left are merged over the same rows on disk, which changes nothing.
+  void forget_through(std::uint64_t committed) const {
+    for (int n = 0; n < kForgetPerCall && !order_.empty() && order_.front().first <= committed; ++n) {
+      auto it = entries_.find(order_.front().second);
+      if (it != entries_.end() && it->second.sequence == order_.front().first) entries_.erase(it);
+      order_.pop_front();
+    }
+  }
 
   storage::Database& db_;
   bool durable_;

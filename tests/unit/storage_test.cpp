@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -64,6 +66,17 @@ void insert_row(Database& db, std::int64_t v) {
 bool committed(Database& db) {
   db.flush();
   return db.last_committed() == db.last_written();
+}
+
+std::uintmax_t journal_bytes(const std::filesystem::path& dir) {
+  std::uintmax_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "journal")) total += entry.file_size();
+  return total;
+}
+
+void append_record(Journal& journal, std::uint64_t sequence, std::string_view payload) {
+  Journal::Record record{sequence, payload};
+  journal.append(std::span<const Journal::Record>(&record, 1));
 }
 
 // What a write of `v` into `rows` journals.
@@ -135,13 +148,16 @@ TEST_F(DatabaseTest, WhenDurableAnswersOnceTheWriteIsJournaled) {
   auto db = open_with_rows();
   insert_row(*db, 1);
   bool called = false, result = false;
+  std::uintmax_t journaled = 0;
   db->when_durable([&](bool ok) {
     called = true;
     result = ok;
+    journaled = journal_bytes(dir.path());
   });
   // No wait for SQLite: the journal already holds the write.
   EXPECT_TRUE(called);
   EXPECT_TRUE(result);
+  EXPECT_GT(journaled, 0u);
 }
 
 TEST_F(DatabaseTest, WritesAreNumberedAndTheCommittedNumberCatchesUp) {
@@ -156,12 +172,6 @@ TEST_F(DatabaseTest, WritesAreNumberedAndTheCommittedNumberCatchesUp) {
   // A write that changes nothing journals nothing and takes no number.
   db->write([](Changes&) {});
   EXPECT_EQ(db->last_written(), 2u);
-}
-
-std::uintmax_t journal_bytes(const std::filesystem::path& dir) {
-  std::uintmax_t total = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir / "journal")) total += entry.file_size();
-  return total;
 }
 
 TEST_F(DatabaseTest, WithAnExecutorABurstOfWritesIsJournaledInOneDeferredAppend) {
@@ -309,7 +319,7 @@ TEST_F(DatabaseTest, OpeningReplaysJournaledWritesTheDatabaseLacks) {
   {
     Journal journal(dir.path() / "journal");
     for (std::uint64_t sequence = 2; sequence <= 5; ++sequence)
-      journal.append(sequence, recorded_insert(static_cast<std::int64_t>(sequence) * 10));
+      append_record(journal, sequence, recorded_insert(static_cast<std::int64_t>(sequence) * 10));
   }
   {
     std::ofstream tail(dir.path() / "journal" / "00000000000000000006.log", std::ios::binary);
@@ -333,11 +343,11 @@ TEST_F(DatabaseTest, AJournalRecordThatNoLongerAppliesIsSkippedAtOpening) {
   open_with_rows();
   {
     Journal journal(dir.path() / "journal");
-    journal.append(1, recorded_insert(1));
+    append_record(journal, 1, recorded_insert(1));
     Changes broken;
     broken.exec("INSERT INTO missing VALUES (1)");
-    journal.append(2, broken.take());
-    journal.append(3, recorded_insert(3));
+    append_record(journal, 2, broken.take());
+    append_record(journal, 3, recorded_insert(3));
   }
   auto db = open_with_rows();
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM rows"), 2);
