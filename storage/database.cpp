@@ -6,8 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <iterator>
+#include <memory>
 
 namespace stratus::storage {
 
@@ -35,15 +34,25 @@ constexpr auto kWriterYieldInterval = std::chrono::milliseconds(1);
 constexpr int kReaderCacheKiB = 32 * 1024;
 constexpr int kWriterCacheKiB = 32 * 1024;
 // Applied changes are handed back for freeing this many at a time.
-constexpr std::size_t kReleaseSlice = 256;
+constexpr std::size_t kReleaseSlice = 32;
 // A replay commits this many journal records at a time.
 constexpr std::size_t kReplayBatch = 1000;
 
 namespace {
 
-// Storage threads do work nobody waits for; at the lowest priority they take the
-// cores the request threads leave.
-void lower_priority() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19); }
+// Storage threads do work nobody waits for, so they run below the request threads; not
+// at the lowest priority, though: at nice 19 any other busy process on the machine
+// starved the writer until writes waited for room behind it for 100 ms and more.
+void lower_priority() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5); }
+
+// Frees `changes` on the executor's thread a slice at a time, each slice queued behind
+// whatever is already waiting there (slices posted all at once would run back to back).
+void release_gradually(const Executor& executor, std::shared_ptr<std::vector<std::string>> changes) {
+  executor([executor, changes] {
+    changes->resize(changes->size() > kReleaseSlice ? changes->size() - kReleaseSlice : 0);
+    if (!changes->empty()) release_gradually(executor, changes);
+  });
+}
 
 std::uint64_t applied_sequence(Connection& c) {
   c.exec("CREATE TABLE IF NOT EXISTS storage_journal (id INTEGER PRIMARY KEY CHECK (id = 0), applied INTEGER NOT NULL)");
@@ -344,25 +353,30 @@ void Database::run_writer() {
   std::vector<std::string> batch;
   while (true) {
     std::uint64_t target;
+    std::size_t bytes = 0;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
       // Nobody's answer waits for this commit, and one transaction of many writes costs
       // far less than many of a few.
       wake_.wait_for(lock, kGatherTime, [this] { return stopping_ || hurry_ || unapplied_bytes_ >= kGatherBytes; });
-      hurry_ = false;
       if (pending_.empty()) {  // stopping, and everything is committed
         writer_done_ = true;
         checkpoint_wake_.notify_all();
         return;
       }
-      batch.swap(pending_);
-      target = journaled_;
+      // A writer that fell behind catches up in commits of this size, not one of all
+      // that waits: writes held back for room get it a commit's worth at a time.
+      while (!pending_.empty() && (batch.empty() || bytes < kGatherBytes)) {
+        bytes += pending_.front().size();
+        batch.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      if (pending_.empty()) hurry_ = false;
+      target = journaled_ - pending_.size();
     }
     bool ok = commit(batch, target);
     if (!ok && failure_handler_) failure_handler_();
-    std::size_t bytes = 0;
-    for (const auto& changes : batch) bytes += changes.size();
     Executor executor;
     {
       std::lock_guard lock(mutex_);
@@ -372,15 +386,8 @@ void Database::run_writer() {
     }
     room_.notify_all();
     // Memory allocated on a network thread is freed there, which glibc does far faster
-    // than across threads, in slices short enough not to hold requests up.
-    if (executor) {
-      for (std::size_t first = 0; first < batch.size(); first += kReleaseSlice) {
-        std::size_t last = std::min(batch.size(), first + kReleaseSlice);
-        std::vector<std::string> slice(std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(first)),
-                                       std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(last)));
-        executor([slice = std::move(slice)] {});
-      }
-    }
+    // than across threads, a slice at a time so that no request waits for all of it.
+    if (executor) release_gradually(executor, std::make_shared<std::vector<std::string>>(std::move(batch)));
     batch = {};
     {
       std::lock_guard lock(mutex_);

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -102,7 +103,7 @@ class Database {
   std::vector<std::pair<std::uint64_t, std::string>> unjournaled_;  // written, by number
   std::vector<DurableCallback> durable_waiters_;                       // for unjournaled_
   bool journal_flush_posted_ = false;
-  std::vector<std::string> pending_;  // journaled changes the writer has not taken yet
+  std::deque<std::string> pending_;  // journaled changes the writer has not taken yet
   std::size_t unapplied_bytes_ = 0;   // unjournaled, pending or being committed
   std::uint64_t journaled_ = 0;
   std::uint64_t settled_ = 0;  // committed or failed to be, and handed back

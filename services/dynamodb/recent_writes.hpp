@@ -91,11 +91,13 @@ class RecentWrites {
   }
 
  private:
-  static constexpr int kForgetPerCall = 64;
+  // Stores sync two or three times a request, so a few a call keeps well ahead of the
+  // writes while the cost of a commit's thousands is spread over hundreds of requests.
+  static constexpr int kForgetPerCall = 4;
 
-  // Drops writes numbered up to `committed`, a bounded number at a time: a commit
-  // covers thousands, and one request should not pay for destroying them all. Those
-  // left are merged over the same rows on disk, which changes nothing.
+  // Drops writes numbered up to `committed`, a few at a time: a burst of requests each
+  // paying for dozens kept them all waiting milliseconds after every commit. Those left
+  // are merged over the same rows on disk, which changes nothing.
   void forget_through(std::uint64_t committed) const {
     for (int n = 0; n < kForgetPerCall && !order_.empty() && order_.front().first <= committed; ++n) {
       auto it = entries_.find(order_.front().second);
