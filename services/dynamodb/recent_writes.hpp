@@ -37,8 +37,8 @@ class RecentWrites {
       return;
     }
     std::uint64_t sequence = db_.last_written();
-    entries_[key] = Entry{std::move(value), sequence};
-    order_.emplace_back(sequence, key);
+    auto entry = entries_.insert_or_assign(key, Entry{std::move(value), sequence}).first;
+    order_.emplace_back(sequence, entry);
   }
 
   // Moves `reader` (null when ephemeral) on to its newest snapshot and forgets the
@@ -100,8 +100,8 @@ class RecentWrites {
   // are merged over the same rows on disk, which changes nothing.
   void forget_through(std::uint64_t committed) const {
     for (int n = 0; n < kForgetPerCall && !order_.empty() && order_.front().first <= committed; ++n) {
-      auto it = entries_.find(order_.front().second);
-      if (it != entries_.end() && it->second.sequence == order_.front().first) entries_.erase(it);
+      auto [sequence, entry] = order_.front();
+      if (entry->second.sequence == sequence) entries_.erase(entry);
       order_.pop_front();
     }
   }
@@ -109,7 +109,9 @@ class RecentWrites {
   storage::Database& db_;
   bool durable_;
   mutable Map entries_;
-  mutable std::deque<std::pair<std::uint64_t, Key>> order_;
+  // Every recorded write in number order. An entry is erased only here, at its last
+  // write, after every earlier write of it has left the front: the iterators stay valid.
+  mutable std::deque<std::pair<std::uint64_t, typename Map::iterator>> order_;
 };
 
 }  // namespace stratus::dynamodb
