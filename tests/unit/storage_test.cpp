@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -237,6 +239,31 @@ TEST_F(DatabaseTest, AnotherConnectionSeesEveryWriteUpToTheCommittedNumber) {
   db->flush();
   EXPECT_EQ(db->last_committed(), static_cast<std::uint64_t>(kWrites));
   EXPECT_EQ(committed_rows(reader), kWrites);
+}
+
+TEST_F(DatabaseTest, AWriterFarBehindCommitsInStepsAndEachCommittedNumberHoldsItsRows) {
+  auto db = Database::open(dir.path());
+  db->migrate("test", {"CREATE TABLE rows (v INTEGER PRIMARY KEY, data BLOB NOT NULL)"});
+  Connection reader((dir.path() / "stratus.db").string());
+  // 20 MiB at once: more than one commit takes, so the writer catches up in several.
+  constexpr int kWrites = 40;
+  const std::string data(512 * 1024, 'x');
+  for (int v = 1; v <= kWrites; ++v)
+    db->write([v, &data](Changes& c) {
+      c.prepared("INSERT INTO rows (v, data) VALUES (?, ?)").bind(1, std::int64_t{v}).bind_blob(2, data).run();
+    });
+  std::set<std::uint64_t> seen;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (db->last_committed() < kWrites && std::chrono::steady_clock::now() < deadline) {
+    auto number = db->last_committed();
+    seen.insert(number);
+    EXPECT_GE(committed_rows(reader), static_cast<std::int64_t>(number));
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(db->last_committed(), static_cast<std::uint64_t>(kWrites));
+  EXPECT_EQ(committed_rows(reader), kWrites);
+  EXPECT_TRUE(std::any_of(seen.begin(), seen.end(), [](auto n) { return n > 0 && n < kWrites; }))
+      << "no commit between the first write and the last";
 }
 
 TEST_F(DatabaseTest, AFailedCommitReportsNotOkAndStopsNothingElse) {
