@@ -25,6 +25,10 @@ constexpr std::size_t kMaxUnappliedBytes = 32 * 1024 * 1024;
 // frame for every page it touched, however few of its rows changed.
 constexpr auto kGatherTime = std::chrono::milliseconds(100);
 constexpr std::size_t kGatherBytes = 4 * 1024 * 1024;
+// A writer that fell behind catches up in commits of at most this much, so that writes
+// waiting for room get it before all that waits is in; not much less, though: a bulk
+// load keeps the writer behind, and smaller commits write the same pages more often.
+constexpr std::size_t kMaxCommitBytes = kMaxUnappliedBytes / 2;
 // While it applies a batch, the writer lets a waiting request thread have its core
 // this often.
 constexpr auto kWriterYieldInterval = std::chrono::milliseconds(1);
@@ -365,9 +369,7 @@ void Database::run_writer() {
         checkpoint_wake_.notify_all();
         return;
       }
-      // A writer that fell behind catches up in commits of this size, not one of all
-      // that waits: writes held back for room get it a commit's worth at a time.
-      while (!pending_.empty() && (batch.empty() || bytes < kGatherBytes)) {
+      while (!pending_.empty() && (batch.empty() || bytes < kMaxCommitBytes)) {
         bytes += pending_.front().size();
         batch.push_back(std::move(pending_.front()));
         pending_.pop_front();
