@@ -354,8 +354,8 @@ bool Database::commit(const std::vector<std::string>& batch, std::uint64_t last_
 }
 
 void Database::run_writer() {
-  std::vector<std::string> batch;
   while (true) {
+    std::vector<std::string> batch;
     std::uint64_t target;
     std::size_t bytes = 0;
     {
@@ -369,7 +369,7 @@ void Database::run_writer() {
         checkpoint_wake_.notify_all();
         return;
       }
-      while (!pending_.empty() && (batch.empty() || bytes < kMaxCommitBytes)) {
+      while (!pending_.empty() && bytes < kMaxCommitBytes) {
         bytes += pending_.front().size();
         batch.push_back(std::move(pending_.front()));
         pending_.pop_front();
@@ -390,7 +390,6 @@ void Database::run_writer() {
     // Memory allocated on a network thread is freed there, which glibc does far faster
     // than across threads, a slice at a time so that no request waits for all of it.
     if (executor) release_gradually(executor, std::make_shared<std::vector<std::string>>(std::move(batch)));
-    batch = {};
     {
       std::lock_guard lock(mutex_);
       settled_ = target;

@@ -104,7 +104,7 @@ class Database {
   std::vector<DurableCallback> durable_waiters_;                       // for unjournaled_
   bool journal_flush_posted_ = false;
   std::deque<std::string> pending_;  // journaled changes the writer has not taken yet
-  std::size_t unapplied_bytes_ = 0;   // unjournaled, pending or being committed
+  std::size_t unapplied_bytes_ = 0;  // unjournaled, pending or being committed
   std::uint64_t journaled_ = 0;
   std::uint64_t settled_ = 0;  // committed or failed to be, and handed back
   // Written (and committed) under the lock, read without it.

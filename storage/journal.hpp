@@ -1,9 +1,9 @@
 #pragma once
 // The journal: every write's recorded changes, appended to a file (a burst of writes
-// with one write(2)) before the writes are acknowledged. Once the bytes are in the operating system they
-// survive kill -9 of the server, so an answer need not wait for the database's commit;
-// the writer thread applies the changes to SQLite afterwards, in large transactions,
-// and a start-up replays whatever the database had not applied yet.
+// with one write(2)) before the writes are acknowledged. Once the bytes are in the
+// operating system they survive kill -9 of the server, so an answer need not wait for
+// the database's commit; the writer thread applies the changes to SQLite afterwards, in
+// large transactions, and a start-up replays whatever the database had not applied yet.
 //
 // Records sit in segment files named by their first sequence number; a segment is
 // deleted once the database holds every record in it. Each record is
