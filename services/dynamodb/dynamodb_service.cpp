@@ -47,8 +47,10 @@ const OperationTable<DynamoDbService>& DynamoDbService::operations() {
 
 DynamoDbService::DynamoDbService(storage::Database& db, Scheduler& scheduler) : db_(db), scheduler_(scheduler) {
   db_.migrate("dynamodb", kMigrations);
+  KeySpaces::migrate(db_);
   ItemStore::migrate(db_);
   IndexStore::migrate(db_);
+  key_spaces_ = std::make_unique<KeySpaces>(db_);
   reader_ = db_.reader();
   streams_ = std::make_shared<StreamLog>(db_);
   db_.read([this](storage::Connection& c) {
@@ -63,7 +65,7 @@ DynamoDbService::DynamoDbService(storage::Database& db, Scheduler& scheduler) : 
       t.tags = json::read_string_map(json::write(*d.find("Tags")));
       if (const Value* ttl = d.find("TimeToLive")) t.time_to_live = *ttl;
       if (const Value* pitr = d.find("PointInTimeRecovery"); pitr && pitr->is_bool()) t.point_in_time_recovery = pitr->as_bool();
-      t.open_stores(db_, reader_.get());
+      t.open_stores(db_, reader_.get(), *key_spaces_);
       attach_stream(t, false);
       tables_.emplace(t.arn, std::move(t));
     }
@@ -106,9 +108,9 @@ void DynamoDbService::reset() {
   db_.write([](storage::Changes& c) {
     c.prepared("DELETE FROM dynamodb_tables").run();
     c.prepared("DELETE FROM dynamodb_item_rows").run();
-    c.prepared("DELETE FROM dynamodb_table_stats").run();
     c.prepared("DELETE FROM dynamodb_index_entries").run();
   });
+  key_spaces_->drop_all();
 }
 
 }  // namespace stratus::dynamodb

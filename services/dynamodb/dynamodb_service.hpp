@@ -107,6 +107,7 @@ class DynamoDbService : public Service {
   storage::Database& db_;
   Scheduler& scheduler_;
   std::unique_ptr<Timer> sweep_timer_;
+  std::unique_ptr<KeySpaces> key_spaces_;
   std::unique_ptr<storage::SnapshotReader> reader_;  // items are read through it (null when ephemeral)
   std::shared_ptr<StreamLog> streams_;
 };

@@ -2,7 +2,6 @@
 
 #include <tuple>
 
-#include "services/dynamodb/stored_counts.hpp"
 
 namespace stratus::dynamodb {
 namespace {
@@ -12,6 +11,16 @@ const std::vector<std::string_view> kMigrations = {
          table_id TEXT NOT NULL, index_name TEXT NOT NULL, partition_key BLOB NOT NULL, sort_key BLOB NOT NULL,
          table_partition BLOB NOT NULL, table_sort BLOB NOT NULL,
          PRIMARY KEY (table_id, index_name, partition_key, sort_key, table_partition, table_sort)) WITHOUT ROWID;)",
+    // Into key spaces (key_spaces.hpp), named as IndexStore names them.
+    R"(INSERT OR IGNORE INTO dynamodb_key_spaces (name) SELECT DISTINCT table_id || '/index/' || index_name FROM dynamodb_index_entries;
+       CREATE TABLE dynamodb_space_entries (
+         space INTEGER NOT NULL, partition_key BLOB NOT NULL, sort_key BLOB NOT NULL,
+         table_partition BLOB NOT NULL, table_sort BLOB NOT NULL,
+         PRIMARY KEY (space, partition_key, sort_key, table_partition, table_sort)) WITHOUT ROWID;
+       INSERT INTO dynamodb_space_entries SELECT s.number, e.partition_key, e.sort_key, e.table_partition, e.table_sort
+         FROM dynamodb_index_entries e JOIN dynamodb_key_spaces s ON s.name = e.table_id || '/index/' || e.index_name;
+       DROP TABLE dynamodb_index_entries;
+       ALTER TABLE dynamodb_space_entries RENAME TO dynamodb_index_entries;)",
 };
 
 constexpr const char* kColumns = "SELECT partition_key, sort_key, table_partition, table_sort FROM dynamodb_index_entries";
@@ -20,14 +29,10 @@ IndexKey index_bound(const std::string& partition, const std::string& sort) { re
 
 }  // namespace
 
-IndexStore::IndexStore(storage::Database& db, storage::SnapshotReader* reader, std::string table_id, std::string index_name)
-    : db_(db),
-      reader_(reader),
-      table_id_(std::move(table_id)),
-      index_name_(std::move(index_name)),
-      counts_id_(table_id_ + "/index/" + index_name_),
-      recent_(db, reader != nullptr) {
-  if (auto* disk = recent_.sync(reader_)) std::tie(count_, size_bytes_) = stored_counts(*disk, counts_id_);
+IndexStore::IndexStore(storage::Database& db, storage::SnapshotReader* reader, KeySpaces& spaces, const std::string& table_id,
+                       const std::string& index_name)
+    : db_(db), reader_(reader), spaces_(spaces), space_(spaces.open(table_id + "/index/" + index_name)), recent_(db, reader != nullptr) {
+  if (auto* disk = recent_.sync(reader_)) std::tie(count_, size_bytes_) = KeySpaces::counts(*disk, space_);
 }
 
 void IndexStore::migrate(storage::Database& db) { db.migrate("dynamodb_index_entries", kMigrations); }
@@ -36,13 +41,13 @@ void IndexStore::remember(const IndexKey& key, bool present, std::int64_t size) 
   count_ += present ? 1 : -1;
   size_bytes_ += present ? size : -size;
   if (recent_.sync(reader_)) {
-    db_.write([table = table_id_, index = index_name_, counts = counts_id_, key, present, size](storage::Changes& c) {
-      auto& s = c.prepared(present ? "INSERT OR REPLACE INTO dynamodb_index_entries VALUES (?, ?, ?, ?, ?, ?)"
-                                   : "DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ? AND partition_key = ? "
+    db_.write([space = space_, key, present, size](storage::Changes& c) {
+      auto& s = c.prepared(present ? "INSERT OR REPLACE INTO dynamodb_index_entries VALUES (?, ?, ?, ?, ?)"
+                                   : "DELETE FROM dynamodb_index_entries WHERE space = ? AND partition_key = ? "
                                      "AND sort_key = ? AND table_partition = ? AND table_sort = ?");
-      s.bind(1, table).bind(2, index).bind_blob(3, key.partition).bind_blob(4, key.sort);
-      s.bind_blob(5, key.table.partition).bind_blob(6, key.table.sort).run();
-      add_to_counts(c, counts, present ? 1 : -1, present ? size : -size);
+      s.bind(1, space).bind_blob(2, key.partition).bind_blob(3, key.sort);
+      s.bind_blob(4, key.table.partition).bind_blob(5, key.table.sort).run();
+      KeySpaces::add_to_counts(c, space, present ? 1 : -1, present ? size : -size);
     });
   }
   recent_.record(key, present ? std::optional<std::monostate>(std::monostate{}) : std::nullopt);
@@ -54,7 +59,7 @@ void IndexStore::erase(const IndexKey& key, std::int64_t size) { remember(key, f
 void IndexStore::resize(std::int64_t change) {
   if (change == 0) return;
   size_bytes_ += change;
-  if (reader_) db_.write([counts = counts_id_, change](storage::Changes& c) { add_to_counts(c, counts, 0, change); });
+  if (reader_) db_.write([space = space_, change](storage::Changes& c) { KeySpaces::add_to_counts(c, space, 0, change); });
 }
 
 void IndexStore::visit_rows(storage::Statement* rows, Recent::Map::const_iterator first, Recent::Map::const_iterator last,
@@ -70,12 +75,12 @@ void IndexStore::scan(const std::optional<IndexKey>& after, const Visitor& visit
   const auto& recent = recent_.entries();
   auto first = after ? recent.upper_bound(*after) : recent.begin();
   if (!disk) return visit_rows(nullptr, first, recent.end(), true, visit);
-  std::string sql = std::string(kColumns) + " WHERE table_id = ?1 AND index_name = ?2";
-  if (after) sql += " AND (partition_key, sort_key, table_partition, table_sort) > (?3, ?4, ?5, ?6)";
+  std::string sql = std::string(kColumns) + " WHERE space = ?1";
+  if (after) sql += " AND (partition_key, sort_key, table_partition, table_sort) > (?2, ?3, ?4, ?5)";
   auto& rows = disk->prepared(sql + " ORDER BY partition_key, sort_key, table_partition, table_sort");
   storage::ResetOnExit reset{rows};
-  rows.bind(1, table_id_).bind(2, index_name_);
-  if (after) rows.bind_blob(3, after->partition).bind_blob(4, after->sort).bind_blob(5, after->table.partition).bind_blob(6, after->table.sort);
+  rows.bind(1, space_);
+  if (after) rows.bind_blob(2, after->partition).bind_blob(3, after->sort).bind_blob(4, after->table.partition).bind_blob(5, after->table.sort);
   visit_rows(&rows, first, recent.end(), true, visit);
 }
 
@@ -84,25 +89,22 @@ void IndexStore::query(const std::string& partition, const SortRange& range, boo
   auto* disk = recent_.sync(reader_);
   auto [first, last] = range_after(recent_.entries(), partition, range, forward, after, index_bound);
   if (!disk) return visit_rows(nullptr, first, last, forward, visit);
-  std::string sql = std::string(kColumns) + " WHERE table_id = ?1 AND index_name = ?2 AND partition_key = ?3" +
-                    sort_key_bounds(range, "?4", "?5");
-  if (after) sql += std::string(" AND (sort_key, table_partition, table_sort) ") + (forward ? ">" : "<") + " (?6, ?7, ?8)";
+  std::string sql = std::string(kColumns) + " WHERE space = ?1 AND partition_key = ?2" + sort_key_bounds(range, "?3", "?4");
+  if (after) sql += std::string(" AND (sort_key, table_partition, table_sort) ") + (forward ? ">" : "<") + " (?5, ?6, ?7)";
   const char* direction = forward ? "" : " DESC";
   sql += std::string(" ORDER BY sort_key") + direction + ", table_partition" + direction + ", table_sort" + direction;
   auto& rows = disk->prepared(sql);
   storage::ResetOnExit reset{rows};
-  rows.bind(1, table_id_).bind(2, index_name_).bind_blob(3, partition);
-  if (range.low) rows.bind_blob(4, *range.low);
-  if (range.high) rows.bind_blob(5, *range.high);
-  if (after) rows.bind_blob(6, after->sort).bind_blob(7, after->table.partition).bind_blob(8, after->table.sort);
+  rows.bind(1, space_).bind_blob(2, partition);
+  if (range.low) rows.bind_blob(3, *range.low);
+  if (range.high) rows.bind_blob(4, *range.high);
+  if (after) rows.bind_blob(5, after->sort).bind_blob(6, after->table.partition).bind_blob(7, after->table.sort);
   visit_rows(&rows, first, last, forward, visit);
 }
 
 void IndexStore::clear() {
-  db_.write([table = table_id_, index = index_name_, counts = counts_id_](storage::Changes& c) {
-    c.prepared("DELETE FROM dynamodb_index_entries WHERE table_id = ? AND index_name = ?").bind(1, table).bind(2, index).run();
-    drop_counts(c, counts);
-  });
+  db_.write([space = space_](storage::Changes& c) { c.prepared("DELETE FROM dynamodb_index_entries WHERE space = ?").bind(1, space).run(); });
+  spaces_.drop(space_);
   recent_.clear();
   count_ = size_bytes_ = 0;
 }

@@ -25,7 +25,8 @@ class IndexStore {
  public:
   using Visitor = std::function<bool(const IndexKey&)>;
 
-  IndexStore(storage::Database& db, storage::SnapshotReader* reader, std::string table_id, std::string index_name);
+  IndexStore(storage::Database& db, storage::SnapshotReader* reader, KeySpaces& spaces, const std::string& table_id,
+             const std::string& index_name);
 
   // `size`: what the entry's projected item counts toward IndexSizeBytes.
   void insert(const IndexKey& key, std::int64_t size);
@@ -51,7 +52,8 @@ class IndexStore {
 
   storage::Database& db_;
   storage::SnapshotReader* reader_;
-  std::string table_id_, index_name_, counts_id_;
+  KeySpaces& spaces_;
+  std::int64_t space_;
   Recent recent_;
   std::int64_t count_ = 0, size_bytes_ = 0;
 };

@@ -3,7 +3,6 @@
 #include <tuple>
 
 #include "services/dynamodb/item_codec.hpp"
-#include "services/dynamodb/stored_counts.hpp"
 
 namespace stratus::dynamodb {
 namespace {
@@ -22,6 +21,17 @@ const std::vector<std::string_view> kMigrations = {
        DROP TABLE dynamodb_items;
        CREATE TABLE dynamodb_table_stats (table_id TEXT PRIMARY KEY, item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL);
        INSERT INTO dynamodb_table_stats SELECT table_id, count(*), sum(size) FROM dynamodb_item_rows GROUP BY table_id;)",
+    // Into key spaces (key_spaces.hpp), which take over the counts, the indexes' too.
+    R"(INSERT INTO dynamodb_key_spaces (name, item_count, size_bytes) SELECT table_id, item_count, size_bytes FROM dynamodb_table_stats;
+       INSERT OR IGNORE INTO dynamodb_key_spaces (name) SELECT DISTINCT table_id FROM dynamodb_item_rows;
+       CREATE TABLE dynamodb_space_rows (
+         space INTEGER NOT NULL, partition_key BLOB NOT NULL, sort_key BLOB NOT NULL, item BLOB NOT NULL, size INTEGER NOT NULL);
+       INSERT INTO dynamodb_space_rows SELECT s.number, r.partition_key, r.sort_key, r.item, r.size
+         FROM dynamodb_item_rows r JOIN dynamodb_key_spaces s ON s.name = r.table_id;
+       DROP TABLE dynamodb_item_rows;
+       DROP TABLE dynamodb_table_stats;
+       ALTER TABLE dynamodb_space_rows RENAME TO dynamodb_item_rows;
+       CREATE UNIQUE INDEX dynamodb_item_keys ON dynamodb_item_rows (space, partition_key, sort_key);)",
 };
 
 // The range left once an exclusive start key (in `partition`) is taken into account.
@@ -39,9 +49,9 @@ SortRange after_start(SortRange range, const std::optional<ItemKey>& after, bool
 
 }  // namespace
 
-ItemStore::ItemStore(storage::Database& db, storage::SnapshotReader* reader, std::string table_id)
-    : db_(db), reader_(reader), table_id_(std::move(table_id)), recent_(db, reader != nullptr) {
-  if (auto* disk = recent_.sync(reader_)) std::tie(count_, size_bytes_) = stored_counts(*disk, table_id_);
+ItemStore::ItemStore(storage::Database& db, storage::SnapshotReader* reader, KeySpaces& spaces, const std::string& table_id)
+    : db_(db), reader_(reader), spaces_(spaces), space_(spaces.open(table_id)), recent_(db, reader != nullptr) {
+  if (auto* disk = recent_.sync(reader_)) std::tie(count_, size_bytes_) = KeySpaces::counts(*disk, space_);
 }
 
 void ItemStore::migrate(storage::Database& db) { db.migrate("dynamodb_items", kMigrations); }
@@ -50,9 +60,9 @@ std::optional<Item> ItemStore::get(const ItemKey& key) const {
   auto* disk = recent_.sync(reader_);
   if (const auto* recent = recent_.find(key)) return recent->value;
   if (!disk) return std::nullopt;
-  auto& s = disk->prepared("SELECT item FROM dynamodb_item_rows WHERE table_id = ? AND partition_key = ? AND sort_key = ?");
+  auto& s = disk->prepared("SELECT item FROM dynamodb_item_rows WHERE space = ? AND partition_key = ? AND sort_key = ?");
   storage::ResetOnExit reset{s};
-  s.bind(1, table_id_).bind_blob(2, key.partition).bind_blob(3, key.sort);
+  s.bind(1, space_).bind_blob(2, key.partition).bind_blob(3, key.sort);
   if (!s.step()) return std::nullopt;
   return decode_item(s.column_text(0));
 }
@@ -64,23 +74,23 @@ void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int6
   if (recent_.sync(reader_)) {
     std::optional<std::string> stored;
     if (item) stored = encode_item(*item);
-    db_.write([table = table_id_, key, stored = std::move(stored), size, count_change, size_change](storage::Changes& c) {
+    db_.write([space = space_, key, stored = std::move(stored), size, count_change, size_change](storage::Changes& c) {
       if (stored) {
-        c.prepared("INSERT OR REPLACE INTO dynamodb_item_rows (table_id, partition_key, sort_key, item, size) VALUES (?, ?, ?, ?, ?)")
-            .bind(1, table)
+        c.prepared("INSERT OR REPLACE INTO dynamodb_item_rows (space, partition_key, sort_key, item, size) VALUES (?, ?, ?, ?, ?)")
+            .bind(1, space)
             .bind_blob(2, key.partition)
             .bind_blob(3, key.sort)
             .bind_blob(4, *stored)
             .bind(5, size)
             .run();
       } else {
-        c.prepared("DELETE FROM dynamodb_item_rows WHERE table_id = ? AND partition_key = ? AND sort_key = ?")
-            .bind(1, table)
+        c.prepared("DELETE FROM dynamodb_item_rows WHERE space = ? AND partition_key = ? AND sort_key = ?")
+            .bind(1, space)
             .bind_blob(2, key.partition)
             .bind_blob(3, key.sort)
             .run();
       }
-      add_to_counts(c, table, count_change, size_change);
+      KeySpaces::add_to_counts(c, space, count_change, size_change);
     });
   }
   recent_.record(key, std::move(item));
@@ -111,11 +121,11 @@ void ItemStore::scan(const std::optional<ItemKey>& after, const Visitor& visit) 
     visit_rows(nullptr, first, recent.end(), true, visit);
     return;
   }
-  std::string sql = "SELECT partition_key, sort_key, item FROM dynamodb_item_rows WHERE table_id = ?1";
+  std::string sql = "SELECT partition_key, sort_key, item FROM dynamodb_item_rows WHERE space = ?1";
   if (after) sql += " AND (partition_key, sort_key) > (?2, ?3)";
   auto& rows = disk->prepared(sql + " ORDER BY partition_key, sort_key");
   storage::ResetOnExit reset{rows};
-  rows.bind(1, table_id_);
+  rows.bind(1, space_);
   if (after) rows.bind_blob(2, after->partition).bind_blob(3, after->sort);
   visit_rows(&rows, first, recent.end(), true, visit);
 }
@@ -130,22 +140,20 @@ void ItemStore::query(const std::string& partition, const SortRange& range, bool
     visit_rows(nullptr, first, last, forward, visit);
     return;
   }
-  std::string sql = "SELECT partition_key, sort_key, item FROM dynamodb_item_rows WHERE table_id = ?1 AND partition_key = ?2" +
+  std::string sql = "SELECT partition_key, sort_key, item FROM dynamodb_item_rows WHERE space = ?1 AND partition_key = ?2" +
                     sort_key_bounds(r, "?3", "?4") + " ORDER BY sort_key" +
                     (forward ? "" : " DESC");
   auto& rows = disk->prepared(sql);
   storage::ResetOnExit reset{rows};
-  rows.bind(1, table_id_).bind_blob(2, partition);
+  rows.bind(1, space_).bind_blob(2, partition);
   if (r.low) rows.bind_blob(3, *r.low);
   if (r.high) rows.bind_blob(4, *r.high);
   visit_rows(&rows, first, last, forward, visit);
 }
 
 void ItemStore::clear() {
-  db_.write([table = table_id_](storage::Changes& c) {
-    c.prepared("DELETE FROM dynamodb_item_rows WHERE table_id = ?").bind(1, table).run();
-    drop_counts(c, table);
-  });
+  db_.write([space = space_](storage::Changes& c) { c.prepared("DELETE FROM dynamodb_item_rows WHERE space = ?").bind(1, space).run(); });
+  spaces_.drop(space_);
   recent_.clear();
   count_ = size_bytes_ = 0;
 }

@@ -17,6 +17,7 @@
 
 #include "services/dynamodb/attribute_value.hpp"
 #include "services/dynamodb/key_range.hpp"
+#include "services/dynamodb/key_spaces.hpp"
 #include "services/dynamodb/recent_writes.hpp"
 #include "storage/database.hpp"
 
@@ -32,7 +33,7 @@ class ItemStore {
   using Visitor = std::function<bool(const ItemKey&, const Item&)>;
 
   // `reader` is the service's reader (null when ephemeral).
-  ItemStore(storage::Database& db, storage::SnapshotReader* reader, std::string table_id);
+  ItemStore(storage::Database& db, storage::SnapshotReader* reader, KeySpaces& spaces, const std::string& table_id);
 
   std::optional<Item> get(const ItemKey& key) const;
   // Stores `item` at `key` in place of `before`, the item there now (null if none).
@@ -61,7 +62,8 @@ class ItemStore {
 
   storage::Database& db_;
   storage::SnapshotReader* reader_;
-  std::string table_id_;
+  KeySpaces& spaces_;
+  std::int64_t space_;
   RecentWrites<ItemKey, Item> recent_;
   std::int64_t count_ = 0, size_bytes_ = 0;
 };

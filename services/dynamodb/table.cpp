@@ -300,10 +300,10 @@ std::optional<Stream> Table::stream() const {
   return s;
 }
 
-void Table::open_stores(storage::Database& db, storage::SnapshotReader* reader) {
-  if (!items) items = std::make_shared<ItemStore>(db, reader, id());
+void Table::open_stores(storage::Database& db, storage::SnapshotReader* reader, KeySpaces& spaces) {
+  if (!items) items = std::make_shared<ItemStore>(db, reader, spaces, id());
   for (auto& [name, index] : indexes)
-    if (!index.store) index.store = std::make_shared<IndexStore>(db, reader, id(), name);
+    if (!index.store) index.store = std::make_shared<IndexStore>(db, reader, spaces, id(), name);
 }
 
 }  // namespace stratus::dynamodb

@@ -39,7 +39,7 @@ struct Table {
   // The stream a table's description asks for (StreamSpecification), if any.
   std::optional<Stream> stream() const;
   // Opens the stores of the items and of any index that has none yet.
-  void open_stores(storage::Database& db, storage::SnapshotReader* reader);
+  void open_stores(storage::Database& db, storage::SnapshotReader* reader, KeySpaces& spaces);
 };
 
 // The key of an item, which must hold the table's key attributes with their defined

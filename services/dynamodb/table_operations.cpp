@@ -49,7 +49,7 @@ Value DynamoDbService::described(const Table& t) const {
 Value DynamoDbService::create_table(const RequestContext& ctx, const Value& input) {
   Table t = define_table(input, ctx.account, ctx.region);
   if (tables_.contains(t.arn)) throw ApiError("ResourceInUseException", "Table already exists: " + t.name);
-  t.open_stores(db_, reader_.get());
+  t.open_stores(db_, reader_.get(), *key_spaces_);
   attach_stream(t, true);
   save(t);
   // A new table is answered as still being created (then it is ACTIVE), so that the

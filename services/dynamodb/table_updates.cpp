@@ -246,7 +246,7 @@ Value DynamoDbService::update_table(const RequestContext& ctx, const Value& inpu
   }
   for (auto& [name, index] : t.indexes)
     if (index.store) index.store->clear();  // a deleted index
-  next.open_stores(db_, reader_.get());
+  next.open_stores(db_, reader_.get(), *key_spaces_);
   if (!created.empty())
     next.items->scan(std::nullopt, [&](const ItemKey& k, const Item& item) {  // backfill
       for (const auto& name : created) next.indexes.at(name).update(next.key, k, nullptr, &item);
