@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include <openssl/evp.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 namespace stratus::checksums {
 
@@ -53,11 +53,10 @@ std::string md5_hex(std::string_view data) {
   return to_hex(digest.data(), digest.size());
 }
 
-// zlib's CRC-32 (the same polynomial as x-amz-crc32) works several bytes a step; a
-// byte-at-a-time table was a tenth of a GetItem's time.
-std::uint32_t crc32(std::string_view data) {
-  return static_cast<std::uint32_t>(::crc32_z(0L, reinterpret_cast<const Bytef*>(data.data()), data.size()));
-}
+// libdeflate's CRC-32 (the polynomial of x-amz-crc32) folds 16 bytes a step with
+// carry-less multiplication where the CPU has it: a byte-at-a-time table was a tenth
+// of a GetItem's time, and zlib's 2-3% of a PutItem's.
+std::uint32_t crc32(std::string_view data) { return libdeflate_crc32(0, data.data(), data.size()); }
 
 std::string sha256(std::string_view data) {
   unsigned char out[32];

@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/uio.h>
+#include <libdeflate.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -24,9 +24,7 @@ constexpr std::uint64_t kSegmentBytes = 64 * 1024 * 1024;
 constexpr std::size_t kHeaderBytes = 16;
 
 std::uint32_t checksum(std::uint64_t sequence, std::string_view payload) {
-  uLong crc = ::crc32(0L, reinterpret_cast<const Bytef*>(&sequence), sizeof sequence);
-  return static_cast<std::uint32_t>(
-      ::crc32(crc, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size())));
+  return libdeflate_crc32(libdeflate_crc32(0, &sequence, sizeof sequence), payload.data(), payload.size());
 }
 
 std::string segment_name(std::uint64_t first_sequence) {

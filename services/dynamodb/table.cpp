@@ -85,6 +85,14 @@ Value key_schema_value(const KeySchema& k) {
 
 }  // namespace
 
+std::string table_arn(const std::string& account, const std::string& region, std::string_view name) {
+  constexpr std::string_view kPrefix = "arn:aws:dynamodb:", kTable = ":table/";
+  std::string arn;
+  arn.reserve(kPrefix.size() + region.size() + 1 + account.size() + kTable.size() + name.size());
+  arn.append(kPrefix).append(region).append(":").append(account).append(kTable).append(name);
+  return arn;
+}
+
 Table define_table(const Value& input, const std::string& account, const std::string& region) {
   Table t;
   t.input = input;
@@ -93,7 +101,7 @@ Table define_table(const Value& input, const std::string& account, const std::st
   check_name(t.name, "tableName");
   t.account = account;
   t.region = region;
-  t.arn = "arn:aws:dynamodb:" + region + ":" + account + ":table/" + t.name;
+  t.arn = table_arn(account, region, t.name);
   const Value* schema = input.find("KeySchema");
   t.key = key_schema(schema ? *schema : Value(), "keySchema");
 

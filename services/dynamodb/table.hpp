@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <memory>
@@ -48,6 +49,9 @@ struct Table {
 ItemKey key_of(const Table& table, const Item& item, bool exact);
 // The key attributes of an item, as LastEvaluatedKey gives them.
 Item key_attributes(const Table& table, const Item& item);
+
+// The ARN of the table `name` in `account` and `region`.
+std::string table_arn(const std::string& account, const std::string& region, std::string_view name);
 
 // Checks a CreateTable input as DynamoDB does and builds the table's description;
 // throws ValidationException with DynamoDB's messages.

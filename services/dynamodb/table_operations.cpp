@@ -19,11 +19,10 @@ Value with_status(Value description, const char* status) {
 }  // namespace
 
 Table& DynamoDbService::table(const RequestContext& ctx, const std::string& name_or_arn) {
-  std::string arn = name_or_arn.starts_with("arn:") ? name_or_arn
-                                                    : "arn:aws:dynamodb:" + ctx.region + ":" + ctx.account + ":table/" + name_or_arn;
-  auto it = tables_.find(arn);
+  bool is_arn = name_or_arn.starts_with("arn:");
+  auto it = tables_.find(is_arn ? name_or_arn : table_arn(ctx.account, ctx.region, name_or_arn));
   if (it == tables_.end()) {
-    std::string name = arn.substr(arn.rfind('/') + 1);
+    std::string name = is_arn ? name_or_arn.substr(name_or_arn.rfind('/') + 1) : name_or_arn;
     throw ApiError("ResourceNotFoundException", "Requested resource not found: Table: " + name + " not found");
   }
   return it->second;
