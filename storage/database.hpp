@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "storage/changes.hpp"
+#include "storage/directory_lock.hpp"
 #include "storage/journal.hpp"
 #include "storage/snapshot_reader.hpp"
 #include "storage/statement.hpp"
@@ -40,6 +41,7 @@ using Executor = std::function<void(std::function<void()>)>;
 
 class Database {
  public:
+  // Throws StorageError when another process has the directory open.
   static std::unique_ptr<Database> open(const std::filesystem::path& data_dir);
   static std::unique_ptr<Database> ephemeral();
   ~Database();
@@ -83,13 +85,15 @@ class Database {
   void flush();
 
  private:
-  Database(std::unique_ptr<Connection> connection, std::unique_ptr<Connection> checkpointer, std::string path,
-           std::unique_ptr<Journal> journal, std::uint64_t applied);
+  Database(std::unique_ptr<DirectoryLock> lock, std::unique_ptr<Connection> connection,
+           std::unique_ptr<Connection> checkpointer, std::string path, std::unique_ptr<Journal> journal,
+           std::uint64_t applied);
   void flush_journal();
   void run_writer();
   void run_checkpoints();
   bool commit(const std::vector<std::string>& batch, std::uint64_t last_sequence);
 
+  std::unique_ptr<DirectoryLock> directory_lock_;  // held until everything else is closed
   std::unique_ptr<Connection> connection_;
   std::unique_ptr<Connection> checkpointer_;
   std::string path_;

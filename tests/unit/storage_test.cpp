@@ -110,6 +110,18 @@ TEST_F(DatabaseTest, MigrateRunsEveryStepOnAFreshDatabase) {
   EXPECT_TRUE(table_exists(*db, "second"));
 }
 
+TEST_F(DatabaseTest, ADirectoryInUseRefusesASecondOpenUntilTheFirstCloses) {
+  auto first = Database::open(dir.path());
+  try {
+    Database::open(dir.path());
+    ADD_FAILURE() << "a second open of a directory in use succeeded";
+  } catch (const StorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("in use by another Stratus process"), std::string::npos) << e.what();
+  }
+  first.reset();
+  EXPECT_NO_THROW(Database::open(dir.path()));
+}
+
 TEST_F(DatabaseTest, MigrateAfterReopeningRunsOnlyTheNewSteps) {
   Database::open(dir.path())->migrate("comp", kTwoSteps);
   auto db = Database::open(dir.path());
