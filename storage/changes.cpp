@@ -1,5 +1,6 @@
 #include "storage/changes.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "storage/statement.hpp"
@@ -10,6 +11,7 @@ namespace {
 // A recording is a run of statements:
 //   'P' sql parameter-count { index type value }   a prepared statement
 //   'E' sql                                        statements without parameters
+//   'A' sql row first second                       an addition (three integers)
 // sql and text/blob values are a u32 length then bytes; integers are 8 bytes; a
 // parameter's type is 'i' (integer), 't' (text), 'b' (blob) or 'n' (null).
 
@@ -75,6 +77,14 @@ void Changes::exec(std::string_view sql) {
   recorded_ = bytes_.size();
 }
 
+void Changes::add(std::string_view sql, std::int64_t row, std::int64_t first, std::int64_t second) {
+  bytes_.resize(recorded_);
+  bytes_.push_back('A');
+  put_bytes(bytes_, sql);
+  for (std::int64_t v : {row, first, second}) bytes_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  recorded_ = bytes_.size();
+}
+
 std::string Changes::take() {
   bytes_.resize(recorded_);
   recorded_ = 0;
@@ -115,21 +125,41 @@ void Changes::Statement::run() {
   owner_.recorded_ = owner_.bytes_.size();
 }
 
-void apply_changes(Connection& connection, std::string_view recorded) {
+void ChangeApplier::apply(std::string_view recorded) {
+  recording_additions_.clear();
   Reader in(recorded);
   while (!in.done()) {
     char kind = in.byte();
     auto sql = in.bytes();
     if (kind == 'E') {
-      connection.exec(std::string(sql));
+      connection_.exec(std::string(sql));
+      continue;
+    }
+    if (kind == 'A') {
+      std::int64_t row = in.i64(), first = in.i64(), second = in.i64();
+      recording_additions_.push_back({sql, row, first, second});
       continue;
     }
     if (kind != 'P') throw StorageError("a recorded change has an unknown statement kind");
-    auto& statement = connection.prepared(sql);
+    auto& statement = connection_.prepared(sql);
     ResetOnExit reset{statement};
     for (auto n = in.u32(); n > 0; --n) bind_recorded(in, statement);
     statement.run();
   }
+  for (const auto& a : recording_additions_) {
+    auto same = std::find_if(additions_.begin(), additions_.end(), [&](const auto& b) { return b.row == a.row && b.sql == a.sql; });
+    if (same == additions_.end()) {
+      additions_.push_back({std::string(a.sql), a.row, a.first, a.second});
+    } else {
+      same->first += a.first;
+      same->second += a.second;
+    }
+  }
+}
+
+void ChangeApplier::finish() {
+  for (const auto& a : additions_) connection_.prepared(a.sql).bind(1, a.row).bind(2, a.first).bind(3, a.second).run();
+  additions_.clear();
 }
 
 }  // namespace stratus::storage

@@ -1,13 +1,16 @@
 #pragma once
 // The statements one write makes, recorded as bytes instead of run: the database
 // journals the bytes before anything else (so the write survives kill -9 from then on)
-// and its writer thread runs them later, in a transaction with others (apply_changes).
+// and its writer thread runs them later, in a transaction with others (ChangeApplier).
 // A write states its changes with the same calls it would make on a Connection:
 //   changes.prepared("INSERT INTO t (a, b) VALUES (?, ?)").bind(1, a).bind_blob(2, b).run();
+// Counters that every write adds to (a table's item count) are additions instead: the
+// applier sums a transaction's additions to a row and updates the row once.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace stratus::storage {
 
@@ -43,6 +46,11 @@ class Changes {
   Statement& prepared(std::string_view sql);
   // A statement (or several) without parameters.
   void exec(std::string_view sql);
+  // An addition to the counters of one row: `sql` adds its parameters ?2 and ?3 to the
+  // row that ?1 names ("UPDATE t SET a = a + ?2, b = b + ?3 WHERE id = ?1"). It runs
+  // once for a transaction's additions with the same sql and row, summed, after its
+  // other statements: nothing else in a transaction may read the counters.
+  void add(std::string_view sql, std::int64_t row, std::int64_t first, std::int64_t second);
 
   bool empty() const { return recorded_ == 0; }
   std::string take();
@@ -53,8 +61,27 @@ class Changes {
   Statement statement_;
 };
 
-// Runs recorded statements on `connection`, in the order they were recorded. Throws
-// StorageError when one fails or the bytes are not a recording.
-void apply_changes(Connection& connection, std::string_view recorded);
+// Runs recordings on `connection`, within the caller's transaction.
+class ChangeApplier {
+ public:
+  explicit ChangeApplier(Connection& connection) : connection_(connection) {}
+
+  // Runs a recording's statements in the order they were recorded, and keeps its
+  // additions for finish() once all of them ran. Throws StorageError when one fails
+  // or the bytes are not a recording (and keeps none of its additions then).
+  void apply(std::string_view recorded);
+  // Runs the additions kept, one statement a row, and forgets them.
+  void finish();
+
+ private:
+  template <typename Sql>
+  struct Addition {
+    Sql sql;
+    std::int64_t row, first, second;
+  };
+  Connection& connection_;
+  std::vector<Addition<std::string>> additions_;  // a transaction touches few rows this way
+  std::vector<Addition<std::string_view>> recording_additions_;  // of the recording being applied
+};
 
 }  // namespace stratus::storage

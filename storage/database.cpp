@@ -75,7 +75,9 @@ void set_applied(Connection& c, std::uint64_t sequence) {
 // that no longer applies is logged and skipped rather than keeping the server down.
 std::uint64_t replay(Connection& c, Journal& journal, std::uint64_t applied) {
   std::size_t in_transaction = 0, replayed = 0;
+  ChangeApplier applier(c);
   auto finish_transaction = [&] {
+    applier.finish();
     set_applied(c, applied);
     c.exec("COMMIT");
     in_transaction = 0;
@@ -84,7 +86,7 @@ std::uint64_t replay(Connection& c, Journal& journal, std::uint64_t applied) {
     if (in_transaction == 0) c.exec("BEGIN");
     c.exec("SAVEPOINT record");
     try {
-      apply_changes(c, changes);
+      applier.apply(changes);
     } catch (const std::exception& e) {
       spdlog::error("storage: journal record {} does not apply, skipped: {}", sequence, e.what());
       c.exec("ROLLBACK TO record");
@@ -341,13 +343,15 @@ bool Database::commit(const std::vector<std::string>& batch, std::uint64_t last_
   try {
     connection_->prepared("BEGIN").run();
     auto last_yield = std::chrono::steady_clock::now();
+    ChangeApplier applier(*connection_);
     for (const auto& changes : batch) {
-      apply_changes(*connection_, changes);
+      applier.apply(changes);
       if (std::chrono::steady_clock::now() - last_yield > kWriterYieldInterval) {
         sched_yield();
         last_yield = std::chrono::steady_clock::now();
       }
     }
+    applier.finish();
     set_applied(*connection_, last_sequence);
     connection_->prepared("COMMIT").run();
     return true;

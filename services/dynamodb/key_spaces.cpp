@@ -49,11 +49,8 @@ void KeySpaces::drop_all() {
 }
 
 void KeySpaces::add_to_counts(storage::Changes& c, std::int64_t number, std::int64_t count_change, std::int64_t size_change) {
-  c.prepared("UPDATE dynamodb_key_spaces SET item_count = item_count + ?, size_bytes = size_bytes + ? WHERE number = ?")
-      .bind(1, count_change)
-      .bind(2, size_change)
-      .bind(3, number)
-      .run();
+  c.add("UPDATE dynamodb_key_spaces SET item_count = item_count + ?2, size_bytes = size_bytes + ?3 WHERE number = ?1", number,
+        count_change, size_change);
 }
 
 std::pair<std::int64_t, std::int64_t> KeySpaces::counts(storage::Connection& reader, std::int64_t number) {

@@ -23,13 +23,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
+std::int64_t query_int(Connection& c, const std::string& sql) {
+  auto& s = c.prepared(sql);
+  ResetOnExit reset{s};
+  return s.step() ? s.column_int(0) : -1;
+}
+
 std::int64_t query_int(Database& db, const std::string& sql) {
   std::int64_t value = -1;
-  db.read([&](Connection& c) {
-    auto& s = c.prepared(sql);
-    if (s.step()) value = s.column_int(0);
-    s.reset();
-  });
+  db.read([&](Connection& c) { value = query_int(c, sql); });
   return value;
 }
 
@@ -480,7 +482,8 @@ TEST(Changes, RecordedStatementsApplyWithEveryParameterType) {
   changes.prepared("UPDATE t SET s = ? WHERE i = ?").bind(2, std::int64_t{-1}).bind(1, "second").run();
   changes.prepared("DELETE FROM t");
   std::string recorded = changes.take();
-  apply_changes(c, recorded);
+  ChangeApplier applier(c);
+  applier.apply(recorded);
 
   auto& rows = c.prepared("SELECT i, s, b, n IS NULL FROM t ORDER BY i");
   ASSERT_TRUE(rows.step());
@@ -494,8 +497,37 @@ TEST(Changes, RecordedStatementsApplyWithEveryParameterType) {
   EXPECT_FALSE(rows.step());
   rows.reset();
 
-  EXPECT_THROW(apply_changes(c, recorded.substr(0, recorded.size() - 1)), StorageError);
-  EXPECT_THROW(apply_changes(c, "X"), StorageError);
+  EXPECT_THROW(applier.apply(recorded.substr(0, recorded.size() - 1)), StorageError);
+  EXPECT_THROW(applier.apply("X"), StorageError);
+}
+
+TEST(Changes, AdditionsToARowAreSummedAndRunOnceAfterTheOtherStatements) {
+  Connection c(":memory:");
+  c.exec("CREATE TABLE counters (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, updates INTEGER DEFAULT 0)");
+  c.exec("INSERT INTO counters (id, a, b) VALUES (1, 10, 100), (2, 0, 0)");
+  constexpr std::string_view kAdd = "UPDATE counters SET a = a + ?2, b = b + ?3, updates = updates + 1 WHERE id = ?1";
+  auto addition = [&](std::int64_t row, std::int64_t a, std::int64_t b) {
+    Changes changes;
+    changes.add(kAdd, row, a, b);
+    return changes.take();
+  };
+  ChangeApplier applier(c);
+  applier.apply(addition(1, 1, -5));
+  applier.apply(addition(2, 7, 7));
+  applier.apply(addition(1, 2, -5));
+  // A recording that fails partway keeps none of its additions.
+  Changes failing;
+  failing.add(kAdd, 1, 1000, 1000);
+  failing.exec("INSERT INTO no_such_table VALUES (1)");
+  EXPECT_THROW(applier.apply(failing.take()), StorageError);
+  EXPECT_EQ(query_int(c, "SELECT a FROM counters WHERE id = 1"), 10);  // nothing ran yet
+  applier.finish();
+  EXPECT_EQ(query_int(c, "SELECT a FROM counters WHERE id = 1"), 13);
+  EXPECT_EQ(query_int(c, "SELECT b FROM counters WHERE id = 1"), 90);
+  EXPECT_EQ(query_int(c, "SELECT updates FROM counters WHERE id = 1"), 1);
+  EXPECT_EQ(query_int(c, "SELECT a FROM counters WHERE id = 2"), 7);
+  applier.finish();  // the additions were forgotten
+  EXPECT_EQ(query_int(c, "SELECT a FROM counters WHERE id = 1"), 13);
 }
 
 TEST(EphemeralDatabase, DropsWritesAndIsDurableAtOnce) {

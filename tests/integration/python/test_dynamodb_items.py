@@ -144,6 +144,49 @@ class DynamoDbItemsTest(harness.ServerTestCase):
         got = self.ddb.get_item(TableName=self.table, Key={"pk": {"S": pk}, "sk": {"N": "7"}})["Item"]
         self.assertEqual(got["v"], {"S": "kept"})
 
+    def test_counts_survive_kill9_and_a_dropped_table_leaves_none(self):
+        harness.require_restartable()
+        indexed, dropped = unique("counted"), unique("dropped")
+        self.ddb.create_table(
+            TableName=indexed, BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+            GlobalSecondaryIndexes=[{"IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                     "Projection": {"ProjectionType": "ALL"}}])
+        self.ddb.create_table(TableName=dropped, BillingMode="PAY_PER_REQUEST",
+                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+        for i in range(30):
+            item = {"pk": {"S": "p%d" % i}, "v": {"S": "x" * i}}
+            if i % 3 == 0:
+                item["g"] = {"S": "g%d" % (i % 2)}
+            self.ddb.put_item(TableName=indexed, Item=item)
+            self.ddb.put_item(TableName=dropped, Item={"pk": {"S": "p%d" % i}})
+        for i in range(0, 30, 5):
+            self.ddb.delete_item(TableName=indexed, Key={"pk": {"S": "p%d" % i}})
+        self.ddb.update_item(TableName=indexed, Key={"pk": {"S": "p1"}}, UpdateExpression="SET v = :v",
+                             ExpressionAttributeValues={":v": {"S": "y" * 300}})
+        self.ddb.delete_table(TableName=dropped)
+        before = self.ddb.describe_table(TableName=indexed)["Table"]
+        self.assertEqual(before["ItemCount"], 24)
+        self.assertEqual(before["GlobalSecondaryIndexes"][0]["ItemCount"], 8)
+
+        self.server.kill9()
+        self.server.start()
+        type(self).ddb = self.server.client("dynamodb")
+        after = self.ddb.describe_table(TableName=indexed)["Table"]
+        self.assertEqual(after["ItemCount"], before["ItemCount"])
+        self.assertEqual(after["TableSizeBytes"], before["TableSizeBytes"])
+        self.assertEqual(after["GlobalSecondaryIndexes"][0]["ItemCount"], 8)
+        self.assertEqual(after["GlobalSecondaryIndexes"][0]["IndexSizeBytes"],
+                         before["GlobalSecondaryIndexes"][0]["IndexSizeBytes"])
+        self.ddb.create_table(TableName=dropped, BillingMode="PAY_PER_REQUEST",
+                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+        again = self.ddb.describe_table(TableName=dropped)["Table"]
+        self.assertEqual((again["ItemCount"], again["TableSizeBytes"]), (0, 0))
+        self.assertEqual(self.ddb.scan(TableName=dropped)["Count"], 0)
+
     def test_resource_layer_round_trips_decimals(self):
         import boto3
         table = boto3.resource("dynamodb", endpoint_url=self.server.endpoint, region_name="us-east-1",
