@@ -2,7 +2,6 @@
 
 #include <tuple>
 
-
 namespace stratus::dynamodb {
 namespace {
 
@@ -103,8 +102,7 @@ void IndexStore::query(const std::string& partition, const SortRange& range, boo
 }
 
 void IndexStore::clear() {
-  db_.write([space = space_](storage::Changes& c) { c.prepared("DELETE FROM dynamodb_index_entries WHERE space = ?").bind(1, space).run(); });
-  spaces_.drop(space_);
+  spaces_.drop(space_, "dynamodb_index_entries");
   recent_.clear();
   count_ = size_bytes_ = 0;
 }

@@ -152,8 +152,7 @@ void ItemStore::query(const std::string& partition, const SortRange& range, bool
 }
 
 void ItemStore::clear() {
-  db_.write([space = space_](storage::Changes& c) { c.prepared("DELETE FROM dynamodb_item_rows WHERE space = ?").bind(1, space).run(); });
-  spaces_.drop(space_);
+  spaces_.drop(space_, "dynamodb_item_rows");
   recent_.clear();
   count_ = size_bytes_ = 0;
 }

@@ -38,9 +38,12 @@ std::int64_t KeySpaces::open(const std::string& name) {
   return it->second;
 }
 
-void KeySpaces::drop(std::int64_t number) {
+void KeySpaces::drop(std::int64_t number, std::string_view rows_table) {
   std::erase_if(numbers_, [&](const auto& entry) { return entry.second == number; });
-  db_.write([number](storage::Changes& c) { c.prepared("DELETE FROM dynamodb_key_spaces WHERE number = ?").bind(1, number).run(); });
+  db_.write([number, rows = "DELETE FROM " + std::string(rows_table) + " WHERE space = ?"](storage::Changes& c) {
+    c.prepared(rows).bind(1, number).run();
+    c.prepared("DELETE FROM dynamodb_key_spaces WHERE number = ?").bind(1, number).run();
+  });
 }
 
 void KeySpaces::drop_all() {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "storage/database.hpp"
@@ -22,8 +23,9 @@ class KeySpaces {
   // The number of the space called `name` (a table's id, or a table's index), given one
   // (and stored) when it has none yet.
   std::int64_t open(const std::string& name);
-  // Forgets the space and its counts (the rows in it are the caller's to delete).
-  void drop(std::int64_t number);
+  // Deletes the space's rows from `rows_table` (whose `space` column holds the number),
+  // and forgets the space and its counts.
+  void drop(std::int64_t number, std::string_view rows_table);
   // Forgets every space (the service's reset).
   void drop_all();
 
