@@ -7,6 +7,7 @@
 #elif defined(__ARM_NEON)
 #define RAPIDJSON_NEON
 #endif
+#include <boost/container/small_vector.hpp>
 #include <rapidjson/error/en.h>
 #include <rapidjson/internal/dtoa.h>
 #include <rapidjson/reader.h>
@@ -16,7 +17,6 @@
 #include <cstring>
 #include <string>
 #include <utility>
-#include <vector>
 
 namespace stratus::json {
 namespace {
@@ -93,7 +93,8 @@ class Builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Builder> 
   Value root_;
   std::string key_;
   // Pointers stay valid: a container only grows while it is the innermost open one.
-  std::vector<Value*> stack_;
+  // Requests seldom nest deeper than eight, so the stack seldom allocates.
+  boost::container::small_vector<Value*, 8> stack_;
 };
 
 // The writer is ours, not rapidjson's, because answers are mostly long strings (item

@@ -60,10 +60,17 @@ void bind_recorded(Reader& in, storage::Statement& statement) {
 
 }  // namespace
 
-Changes::Statement& Changes::prepared(std::string_view sql) {
+void Changes::begin(char kind, std::string_view sql) {
   bytes_.resize(recorded_);
-  bytes_.push_back('P');
+  // Grown from empty a few bytes at a time, a recording would be copied over five or six
+  // times before it held its first row.
+  if (bytes_.capacity() < kFirstCapacity) bytes_.reserve(kFirstCapacity);
+  bytes_.push_back(kind);
   put_bytes(bytes_, sql);
+}
+
+Changes::Statement& Changes::prepared(std::string_view sql) {
+  begin('P', sql);
   statement_.count_at_ = bytes_.size();
   statement_.count_ = 0;
   put_u32(bytes_, 0);
@@ -71,16 +78,12 @@ Changes::Statement& Changes::prepared(std::string_view sql) {
 }
 
 void Changes::exec(std::string_view sql) {
-  bytes_.resize(recorded_);
-  bytes_.push_back('E');
-  put_bytes(bytes_, sql);
+  begin('E', sql);
   recorded_ = bytes_.size();
 }
 
 void Changes::add(std::string_view sql, std::int64_t row, std::int64_t first, std::int64_t second) {
-  bytes_.resize(recorded_);
-  bytes_.push_back('A');
-  put_bytes(bytes_, sql);
+  begin('A', sql);
   for (std::int64_t v : {row, first, second}) bytes_.append(reinterpret_cast<const char*>(&v), sizeof v);
   recorded_ = bytes_.size();
 }

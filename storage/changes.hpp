@@ -56,6 +56,10 @@ class Changes {
   std::string take();
 
  private:
+  static constexpr std::size_t kFirstCapacity = 512;
+  // Starts recording a statement of `kind` ('P', 'E' or 'A') over one not run.
+  void begin(char kind, std::string_view sql);
+
   std::string bytes_;
   std::size_t recorded_ = 0;  // the bytes of statements run; past them, one not run yet
   Statement statement_;
