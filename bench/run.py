@@ -1502,6 +1502,9 @@ DDB_ITEMS = max(10, env_int("BENCH_DDB_ITEMS", 100))  # a partition's items: sk 
 # at a time: 32 connections get a handful through a 5 s cell): it gets a tenth of the load.
 DDB_MOTO_PARTITIONS = env_int("BENCH_DDB_MOTO_PARTITIONS", max(1, DDB_PARTITIONS // 10))
 DDB_DATA_BYTES = env_int("BENCH_DDB_DATA_BYTES", 1000)  # the "data" string: ~1 KB items
+# A thread's puts take sort keys N + thread_id * 1e8 + 1, + 2, ...; the measured run's
+# from here on, far past what a warm-up writes.
+DDB_MEASURED_FIRST_PUT = 50_000_000
 DDB_BATCH = 25  # BatchWriteItem's most
 LOADER_THREADS = env_int("BENCH_LOADER_THREADS", 4)
 # As common.lua's message_body(): letters and digits, no escaping.
@@ -1649,6 +1652,9 @@ def bench_ddb_target(name, stratus_bin, tmp, log):
             env = dict(wrk_env, BENCH_DDB_OP=op)
             if WARMUP > 0:
                 run_wrk(port, "dynamodb.lua", None, WARMUP, tmp, f"{name}-{key}-warmup", env=env)
+            # Past every sort key the warm-up's puts could reach: each measured put makes a
+            # new item, as the warm-up's did, instead of replacing one of them.
+            env["BENCH_DDB_FIRST_PUT"] = str(DDB_MEASURED_FIRST_PUT)
             r = run_wrk(port, "dynamodb.lua", None, DURATION, tmp, f"{name}-{key}", env=env)
             # A 2xx without the item (GetItem) or with another Count (Query) is no success.
             r["rate"] = (r["requests"] - r["non2xx"] - r["wrong"]) / r["duration_s"]

@@ -9,7 +9,9 @@
 --   query: "pk = :pk AND sk >= :sk", Limit 10, from a random sort key at least 10
 --          below the end of a random partition (so 10 items are always there)
 --   put:   a new item in a random partition: sk = N + thread_id * 1e8 + a counter
---          (never one of the loaded items, never one another thread writes)
+--          from BENCH_DDB_FIRST_PUT (default 0; under 1e8) on (never one of the
+--          loaded items, never one another thread writes; bench/run.py starts the
+--          measured run past what its warm-up wrote)
 -- Every 2xx GetItem and Query answer is checked: a GetItem without "Item", or a Query
 -- whose Count is not 10, is counted in `wrong` (bench/run.py reports it with the errors
 -- and leaves it out of the rate), so a target that answers fast but wrong cannot look
@@ -47,7 +49,7 @@ local headers = {
 -- per-thread counters (globals so done() can read them with thread:get)
 wrong = 0
 C.counters = { "wrong" }
-local written = 0
+local written = tonumber(os.getenv("BENCH_DDB_FIRST_PUT") or "0")
 
 function init(args)
   math.randomseed(thread_id or 1)
