@@ -128,9 +128,11 @@ void Router::handle(HttpRequest request, Respond respond) {
   auto started = std::chrono::steady_clock::now();
   Value input = std::move(call->input);
   it->second->call(call->operation->name, ctx, std::move(input),
-                   [this, call, request_id, started, respond = std::move(respond)](Outcome outcome) mutable {
+                   [this, call, request_id = std::move(request_id), started,
+                    respond = std::move(respond)](Outcome outcome) mutable {
                      // No answer leaves before the changes it reports (or could have seen) are durable.
-                     db_.when_durable([call, request_id, started, respond = std::move(respond),
+                     db_.when_durable([call = std::move(call), request_id = std::move(request_id), started,
+                                       respond = std::move(respond),
                                        outcome = std::move(outcome)](bool ok) {
                        HttpResponse response;
                        if (!ok) {
