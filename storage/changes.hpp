@@ -52,6 +52,10 @@ class Changes {
   // other statements: nothing else in a transaction may read the counters.
   void add(std::string_view sql, std::int64_t row, std::int64_t first, std::int64_t second);
 
+  // Room for a recording of about `bytes` (a write that knows its row's size), so that
+  // it is not copied as it grows.
+  void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
+
   bool empty() const { return recorded_ == 0; }
   std::string take();
 

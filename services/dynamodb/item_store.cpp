@@ -34,6 +34,9 @@ const std::vector<std::string_view> kMigrations = {
        CREATE UNIQUE INDEX dynamodb_item_keys ON dynamodb_item_rows (space, partition_key, sort_key);)",
 };
 
+// A row's statement and counts in a change recording, past its key and item bytes.
+constexpr std::size_t kRecordingOverhead = 384;
+
 // The range left once an exclusive start key (in `partition`) is taken into account.
 SortRange after_start(SortRange range, const std::optional<ItemKey>& after, bool forward) {
   if (!after) return range;
@@ -75,6 +78,7 @@ void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int6
     std::optional<std::string> stored;
     if (item) stored = encode_item(*item);
     db_.write([space = space_, key, stored = std::move(stored), size, count_change, size_change](storage::Changes& c) {
+      c.reserve(kRecordingOverhead + key.partition.size() + key.sort.size() + (stored ? stored->size() : 0));
       if (stored) {
         c.prepared("INSERT OR REPLACE INTO dynamodb_item_rows (space, partition_key, sort_key, item, size) VALUES (?, ?, ?, ?, ?)")
             .bind(1, space)
