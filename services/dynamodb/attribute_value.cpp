@@ -65,6 +65,14 @@ std::size_t number_size(const Number& n) {
   return (digits + 1) / 2 + 1;
 }
 
+// {"<type>": value}: built whole, as answers hold thousands of them.
+Value tagged(const char* type, Value v) {
+  Object o;
+  o.reserve(1);
+  o.emplace_back(type, std::move(v));
+  return Value(std::move(o));
+}
+
 }  // namespace
 
 AttributeValue AttributeValue::parse(const Value& wire) { return parse_at(wire, 0); }
@@ -138,41 +146,42 @@ Item AttributeValue::parse_item(const Value& wire) {
 }
 
 Value AttributeValue::to_value() const {
-  Value out = Value::object();
   switch (type_) {
-    case Type::S: out.set("S", as_string()); break;
-    case Type::N: out.set("N", as_number().to_string()); break;
-    case Type::B: out.set("B", checksums::base64_encode(as_string())); break;
-    case Type::BOOL: out.set("BOOL", as_bool()); break;
-    case Type::NUL: out.set("NULL", true); break;
-    case Type::M: out.set("M", item_value(as_map())); break;
+    case Type::S: return tagged("S", Value(as_string()));
+    case Type::N: return tagged("N", Value(as_number().to_string()));
+    case Type::B: return tagged("B", Value(checksums::base64_encode(as_string())));
+    case Type::BOOL: return tagged("BOOL", Value(as_bool()));
+    case Type::NUL: return tagged("NULL", Value(true));
+    case Type::M: return tagged("M", item_value(as_map()));
     case Type::L: {
-      Value l = Value::array();
-      for (const auto& e : as_list()) l.push(e.to_value());
-      out.set("L", std::move(l));
-      break;
+      Array l;
+      l.reserve(as_list().size());
+      for (const auto& e : as_list()) l.push_back(e.to_value());
+      return tagged("L", Value(std::move(l)));
     }
     case Type::SS:
     case Type::BS: {
-      Value s = Value::array();
-      for (const auto& e : as_strings()) s.push(type_ == Type::SS ? Value(e) : Value(checksums::base64_encode(e)));
-      out.set(type_ == Type::SS ? "SS" : "BS", std::move(s));
-      break;
+      Array s;
+      s.reserve(as_strings().size());
+      for (const auto& e : as_strings()) s.push_back(type_ == Type::SS ? Value(e) : Value(checksums::base64_encode(e)));
+      return tagged(type_ == Type::SS ? "SS" : "BS", Value(std::move(s)));
     }
     case Type::NS: {
-      Value s = Value::array();
-      for (const auto& e : as_numbers()) s.push(e.to_string());
-      out.set("NS", std::move(s));
-      break;
+      Array s;
+      s.reserve(as_numbers().size());
+      for (const auto& e : as_numbers()) s.push_back(Value(e.to_string()));
+      return tagged("NS", Value(std::move(s)));
     }
   }
-  return out;
+  return Value();
 }
 
+// An item's names are unique already: members are appended, not looked up first.
 Value AttributeValue::item_value(const Item& item) {
-  Value out = Value::object();
-  for (const auto& [name, v] : item) out.set(name, v.to_value());
-  return out;
+  Object out;
+  out.reserve(item.size());
+  for (const auto& [name, v] : item) out.emplace_back(name, v.to_value());
+  return Value(std::move(out));
 }
 
 std::size_t AttributeValue::size() const {

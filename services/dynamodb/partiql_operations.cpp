@@ -272,10 +272,11 @@ void check_index_reads(const Table& t, const SecondaryIndex* index, const Statem
 ReadPage::Shape select_shape(const Table& t, const SecondaryIndex* index, const std::vector<Path>& projection) {
   if (!projection.empty())
     return [index, &projection](const Item& item, const Item& read) {
-      return flattened(index && index->global ? read : item, projection);
+      return AttributeValue::item_value(flattened(index && index->global ? read : item, projection));
     };
-  if (index) return [&t, index](const Item& item, const Item&) { return index->projected(t.key, item); };
-  return [](const Item& item, const Item&) { return item; };
+  if (index)
+    return [&t, index](const Item& item, const Item&) { return AttributeValue::item_value(index->projected(t.key, item)); };
+  return [](const Item& item, const Item&) { return AttributeValue::item_value(item); };
 }
 
 bool consistent_read(const SecondaryIndex* index, const Value& request) {

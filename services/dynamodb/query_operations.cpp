@@ -62,10 +62,11 @@ ReadPage::Shape shape(const std::string& select, const Table& t, const Secondary
   if (select == "COUNT") return nullptr;
   if (select == "SPECIFIC_ATTRIBUTES")
     return [index, &expressions](const Item& item, const Item& read) {
-      return project(index && index->global ? read : item, *expressions.projection);
+      return AttributeValue::item_value(project(index && index->global ? read : item, *expressions.projection));
     };
-  if (select == "ALL_PROJECTED_ATTRIBUTES") return [&t, index](const Item& item, const Item&) { return index->projected(t.key, item); };
-  return [](const Item& item, const Item&) { return item; };
+  if (select == "ALL_PROJECTED_ATTRIBUTES")
+    return [&t, index](const Item& item, const Item&) { return AttributeValue::item_value(index->projected(t.key, item)); };
+  return [](const Item& item, const Item&) { return AttributeValue::item_value(item); };
 }
 
 ReadPage page_for(const Table& t, const SecondaryIndex* index, const Value& input, const RequestExpressions& expressions) {

@@ -187,7 +187,7 @@ bool ReadPage::offer(const Item& item) {
   last_key_ = key_of_last(item);
   if (filter_ && !matches(*filter_, read)) return true;
   ++count_;
-  if (shape_) items_.push(AttributeValue::item_value(shape_(item, read)));
+  if (shape_) items_.push(shape_(item, read));
   return true;
 }
 

@@ -39,9 +39,10 @@ std::optional<std::int64_t> page_limit(const Value& input);
 
 class ReadPage {
  public:
-  // What the answer holds of an item, given the item and what the index holds of it (on a
-  // table or a local index, the item itself). Without a shape items are only counted.
-  using Shape = std::function<Item(const Item& item, const Item& read)>;
+  // What the answer holds of an item, in the wire form, given the item and what the index
+  // holds of it (on a table or a local index, the item itself). Without a shape items are
+  // only counted.
+  using Shape = std::function<Value(const Item& item, const Item& read)>;
 
   ReadPage(const Table& t, const SecondaryIndex* index, std::optional<std::int64_t> limit, const Condition* filter, Shape shape);
 
