@@ -16,20 +16,10 @@ from botocore.exceptions import ClientError
 
 try:
     from . import harness
+    from .dynamodb_helpers import unique, S, N
 except ImportError:  # run with the test directory itself as the top level
     import harness
-
-
-def unique(prefix="batch"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
-
-
-def S(value):
-    return {"S": value}
-
-
-def N(value):
-    return {"N": str(value)}
+    from dynamodb_helpers import unique, S, N
 
 
 class DynamoDbBatchesTest(harness.ServerTestCase):

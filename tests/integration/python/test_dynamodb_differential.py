@@ -37,15 +37,16 @@ import os
 import random
 import time
 import unittest
-import uuid
 
 import botocore.session
 from botocore.exceptions import ClientError
 
 try:
     from . import harness
+    from .dynamodb_helpers import unique
 except ImportError:  # run with the test directory itself as the top level
     import harness
+    from dynamodb_helpers import unique
 
 DEFAULT_SEED = 20250611
 DEFAULT_OPERATIONS = 1200
@@ -57,10 +58,6 @@ PATH_INVALID = "The document path provided in the update expression is invalid f
 MISSING_ATTRIBUTE = "The provided expression refers to an attribute that does not exist in the item"
 WRONG_TYPE = "An operand in the update expression has an incorrect data type"
 CONDITION_FAILED = "The conditional request failed"
-
-
-def unique(prefix):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:10])
 
 
 # ======================================================================================

@@ -11,7 +11,6 @@ distinctive part of it)."""
 import decimal
 import json
 import unittest
-import uuid
 
 import boto3
 import botocore
@@ -22,17 +21,15 @@ from botocore.exceptions import ClientError
 
 try:
     from . import harness
+    from .dynamodb_helpers import unique
 except ImportError:  # run with the test directory itself as the top level
     import harness
+    from dynamodb_helpers import unique
 
 _SER = TypeSerializer()
 _DESER = TypeDeserializer()
 
 CONDITION_FAILED = "The conditional request failed"
-
-
-def unique(prefix="expr"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
 
 
 def av(value):
@@ -62,7 +59,7 @@ class ExpressionsTestCase(harness.ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.ddb = cls.server.client("dynamodb")
-        cls.table = unique()
+        cls.table = unique("expr")
         cls.ddb.create_table(
             TableName=cls.table, BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],

@@ -4,18 +4,15 @@ survive a restart. Expressions are in test_dynamodb_expressions.py."""
 
 import decimal
 import unittest
-import uuid
 
 from botocore.exceptions import ClientError
 
 try:
     from . import harness
+    from .dynamodb_helpers import unique
 except ImportError:  # run with the test directory itself as the top level
     import harness
-
-
-def unique(prefix="items"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
+    from dynamodb_helpers import unique
 
 
 class DynamoDbItemsTest(harness.ServerTestCase):
@@ -24,7 +21,7 @@ class DynamoDbItemsTest(harness.ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.ddb = cls.server.client("dynamodb")
-        cls.table = unique()
+        cls.table = unique("items")
         cls.ddb.create_table(
             TableName=cls.table, BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],

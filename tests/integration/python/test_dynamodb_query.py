@@ -11,38 +11,15 @@ it); where only part of a message could be confirmed, only that part is asserted
 
 import json
 import unittest
-import uuid
 
 from botocore.exceptions import ClientError
 
 try:
     from . import harness
+    from .dynamodb_helpers import unique, S, N, B, keys, definitions
 except ImportError:  # run with the test directory itself as the top level
     import harness
-
-
-def unique(prefix="query"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
-
-
-def S(value):
-    return {"S": value}
-
-
-def N(value):
-    return {"N": str(value)}
-
-
-def B(value):
-    return {"B": value}
-
-
-def keys(*pairs):
-    return [{"AttributeName": name, "KeyType": kind} for name, kind in pairs]
-
-
-def definitions(*pairs):
-    return [{"AttributeName": name, "AttributeType": kind} for name, kind in pairs]
+    from dynamodb_helpers import unique, S, N, B, keys, definitions
 
 
 class QueryTestCase(harness.ServerTestCase):

@@ -25,30 +25,19 @@ import datetime
 import re
 import time
 import unittest
-import uuid
 
 from botocore.exceptions import ClientError
 
 try:
     from . import harness
+    from .dynamodb_helpers import unique, S, N
 except ImportError:  # run with the test directory itself as the top level
     import harness
+    from dynamodb_helpers import unique, S, N
 
 
 VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
 LABEL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$")
-
-
-def unique(prefix="streams"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
-
-
-def S(value):
-    return {"S": value}
-
-
-def N(value):
-    return {"N": str(value)}
 
 
 class StreamsTestCase(harness.ServerTestCase):

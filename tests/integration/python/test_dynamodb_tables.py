@@ -5,28 +5,17 @@ surviving a restart. (Items come next; see NOTES.md.)"""
 import binascii
 import unittest
 import urllib.request
-import uuid
 
 from botocore.exceptions import ClientError
 
 try:
     from . import harness
+    from .dynamodb_helpers import unique, keys, definitions
 except ImportError:  # run with the test directory itself as the top level
     import harness
+    from dynamodb_helpers import unique, keys, definitions
 
 ACCOUNT = "000000000000"
-
-
-def unique(prefix="tbl"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
-
-
-def keys(*pairs):
-    return [{"AttributeName": name, "KeyType": kind} for name, kind in pairs]
-
-
-def definitions(*pairs):
-    return [{"AttributeName": name, "AttributeType": kind} for name, kind in pairs]
 
 
 class DynamoDbTablesTest(harness.ServerTestCase):
@@ -50,10 +39,10 @@ class DynamoDbTablesTest(harness.ServerTestCase):
         kwargs.setdefault("KeySchema", keys(("pk", "HASH")))
         kwargs.setdefault("AttributeDefinitions", definitions(("pk", "S")))
         kwargs.setdefault("BillingMode", "PAY_PER_REQUEST")
-        return self.ddb.create_table(TableName=name or unique(), **kwargs)["TableDescription"]
+        return self.ddb.create_table(TableName=name or unique("tbl"), **kwargs)["TableDescription"]
 
     def test_create_describe_and_wait(self):
-        name = unique()
+        name = unique("tbl")
         created = self.create(name, KeySchema=keys(("pk", "HASH"), ("sk", "RANGE")),
                               AttributeDefinitions=definitions(("pk", "S"), ("sk", "N")))
         self.assertEqual(created["TableStatus"], "CREATING")
@@ -71,7 +60,7 @@ class DynamoDbTablesTest(harness.ServerTestCase):
         self.assertEqual(self.ddb.describe_table(TableName=created["TableArn"])["Table"]["TableName"], name)
 
     def test_provisioned_throughput_and_indexes(self):
-        name = unique()
+        name = unique("tbl")
         created = self.create(
             name, BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 3},
             KeySchema=keys(("pk", "HASH"), ("sk", "RANGE")),
@@ -96,35 +85,35 @@ class DynamoDbTablesTest(harness.ServerTestCase):
                               KeySchema=keys(("pk", "HASH")), AttributeDefinitions=definitions(("pk", "S")),
                               BillingMode="PAY_PER_REQUEST")
         self.assertValidation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
-                              TableName=unique(), KeySchema=keys(("pk", "RANGE")),
+                              TableName=unique("tbl"), KeySchema=keys(("pk", "RANGE")),
                               AttributeDefinitions=definitions(("pk", "S")), BillingMode="PAY_PER_REQUEST")
         self.assertValidation("Some index key attributes are not defined in AttributeDefinitions",
-                              TableName=unique(), KeySchema=keys(("pk", "HASH")),
+                              TableName=unique("tbl"), KeySchema=keys(("pk", "HASH")),
                               AttributeDefinitions=definitions(("other", "S")), BillingMode="PAY_PER_REQUEST")
         self.assertValidation("Number of attributes in KeySchema does not exactly match number of attributes defined",
-                              TableName=unique(), KeySchema=keys(("pk", "HASH")),
+                              TableName=unique("tbl"), KeySchema=keys(("pk", "HASH")),
                               AttributeDefinitions=definitions(("pk", "S"), ("extra", "N")), BillingMode="PAY_PER_REQUEST")
         self.assertValidation("ReadCapacityUnits and WriteCapacityUnits must both be specified",
-                              TableName=unique(), KeySchema=keys(("pk", "HASH")),
+                              TableName=unique("tbl"), KeySchema=keys(("pk", "HASH")),
                               AttributeDefinitions=definitions(("pk", "S")))
         self.assertValidation("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified",
-                              TableName=unique(), KeySchema=keys(("pk", "HASH")),
+                              TableName=unique("tbl"), KeySchema=keys(("pk", "HASH")),
                               AttributeDefinitions=definitions(("pk", "S")), BillingMode="PAY_PER_REQUEST",
                               ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
         self.assertValidation("Table KeySchema does not have a range key",
-                              TableName=unique(), KeySchema=keys(("pk", "HASH")),
+                              TableName=unique("tbl"), KeySchema=keys(("pk", "HASH")),
                               AttributeDefinitions=definitions(("pk", "S"), ("l", "S")), BillingMode="PAY_PER_REQUEST",
                               LocalSecondaryIndexes=[{"IndexName": "byL", "KeySchema": keys(("pk", "HASH"), ("l", "RANGE")),
                                                       "Projection": {"ProjectionType": "ALL"}}])
 
     def test_duplicate_and_missing_tables(self):
-        name = unique()
+        name = unique("tbl")
         self.create(name)
         with self.assertRaises(ClientError) as cm:
             self.create(name)
         self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceInUseException")
         with self.assertRaises(ClientError) as cm:
-            self.ddb.describe_table(TableName=unique())
+            self.ddb.describe_table(TableName=unique("tbl"))
         self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
         self.assertIn("Requested resource not found", cm.exception.response["Error"]["Message"])
 
@@ -152,14 +141,14 @@ class DynamoDbTablesTest(harness.ServerTestCase):
     def test_deletion_protection(self):
         if "DeletionProtectionEnabled" not in self.ddb.meta.service_model.operation_model("CreateTable").input_shape.members:
             self.skipTest("this botocore has no DeletionProtectionEnabled")
-        name = unique()
+        name = unique("tbl")
         self.create(name, DeletionProtectionEnabled=True)
         with self.assertRaises(ClientError) as cm:
             self.ddb.delete_table(TableName=name)
         self.assertEqual(cm.exception.response["Error"]["Code"], "ValidationException")
 
     def test_delete_table(self):
-        other = unique()
+        other = unique("tbl")
         self.create(other)
         deleted = self.ddb.delete_table(TableName=other)["TableDescription"]
         self.assertEqual(deleted["TableStatus"], "DELETING")
@@ -171,7 +160,7 @@ class DynamoDbTablesTest(harness.ServerTestCase):
         self.ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "orders"}, {"Key": "env", "Value": "dev"}])
         self.ddb.untag_resource(ResourceArn=arn, TagKeys=["env"])
         self.assertEqual(self.ddb.list_tags_of_resource(ResourceArn=arn)["Tags"], [{"Key": "team", "Value": "orders"}])
-        missing = "arn:aws:dynamodb:us-east-1:%s:table/%s" % (ACCOUNT, unique())
+        missing = "arn:aws:dynamodb:us-east-1:%s:table/%s" % (ACCOUNT, unique("tbl"))
         with self.assertRaises(ClientError) as cm:
             self.ddb.list_tags_of_resource(ResourceArn=missing)
         self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
@@ -220,7 +209,7 @@ class DynamoDbTablesTest(harness.ServerTestCase):
 
     def test_tables_survive_a_restart(self):
         harness.require_restartable()
-        name = unique()
+        name = unique("tbl")
         created = self.create(name, KeySchema=keys(("pk", "HASH"), ("sk", "RANGE")),
                               AttributeDefinitions=definitions(("pk", "S"), ("sk", "B")))
         self.server.stop()

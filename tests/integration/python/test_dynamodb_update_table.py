@@ -46,14 +46,15 @@ import json
 import re
 import time
 import unittest
-import uuid
 
 from botocore.exceptions import ClientError
 
 try:
     from . import harness
+    from .dynamodb_helpers import unique, S, N, keys, definitions
 except ImportError:  # run with the test directory itself as the top level
     import harness
+    from dynamodb_helpers import unique, S, N, keys, definitions
 
 
 WAIT_SECONDS = 30
@@ -61,26 +62,6 @@ TTL_SECONDS = 10
 STREAM_LABEL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$")
 SERVICE_IDENTITY = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
 YEAR = 365 * 24 * 3600
-
-
-def unique(prefix="ut"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:12])
-
-
-def S(value):
-    return {"S": value}
-
-
-def N(value):
-    return {"N": str(value)}
-
-
-def keys(*pairs):
-    return [{"AttributeName": name, "KeyType": kind} for name, kind in pairs]
-
-
-def definitions(*pairs):
-    return [{"AttributeName": name, "AttributeType": kind} for name, kind in pairs]
 
 
 def by_name(attribute_definitions):
@@ -114,7 +95,7 @@ class UpdateTableTestCase(harness.ServerTestCase):
     def create_table(self, key_pairs=(("pk", "S"),), attributes=(), name=None, billing="PAY_PER_REQUEST",
                      throughput=None, **kwargs):
         """A table keyed on `key_pairs` ((name, type), HASH then RANGE), waited for; returns its name."""
-        name = name or unique()
+        name = name or unique("ut")
         kinds = ("HASH", "RANGE")
         args = dict(TableName=name, BillingMode=billing,
                     KeySchema=keys(*[(n, kinds[i]) for i, (n, _) in enumerate(key_pairs)]),
