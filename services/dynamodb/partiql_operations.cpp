@@ -274,9 +274,8 @@ ReadPage::Shape select_shape(const Table& t, const SecondaryIndex* index, const 
     return [index, &projection](const Item& item, const Item& read) {
       return AttributeValue::item_value(flattened(index && index->global ? read : item, projection));
     };
-  if (index)
-    return [&t, index](const Item& item, const Item&) { return AttributeValue::item_value(index->projected(t.key, item)); };
-  return [](const Item& item, const Item&) { return AttributeValue::item_value(item); };
+  if (index) return index_projections(t, *index);
+  return whole_items();
 }
 
 bool consistent_read(const SecondaryIndex* index, const Value& request) {

@@ -64,9 +64,8 @@ ReadPage::Shape shape(const std::string& select, const Table& t, const Secondary
     return [index, &expressions](const Item& item, const Item& read) {
       return AttributeValue::item_value(project(index && index->global ? read : item, *expressions.projection));
     };
-  if (select == "ALL_PROJECTED_ATTRIBUTES")
-    return [&t, index](const Item& item, const Item&) { return AttributeValue::item_value(index->projected(t.key, item)); };
-  return [](const Item& item, const Item&) { return AttributeValue::item_value(item); };
+  if (select == "ALL_PROJECTED_ATTRIBUTES") return index_projections(t, *index);
+  return whole_items();
 }
 
 ReadPage page_for(const Table& t, const SecondaryIndex* index, const Value& input, const RequestExpressions& expressions) {

@@ -191,6 +191,14 @@ bool ReadPage::offer(const Item& item) {
   return true;
 }
 
+ReadPage::Shape whole_items() {
+  return [](const Item& item, const Item&) { return AttributeValue::item_value(item); };
+}
+
+ReadPage::Shape index_projections(const Table& t, const SecondaryIndex& index) {
+  return [&t, &index](const Item& item, const Item&) { return AttributeValue::item_value(index.projected(t.key, item)); };
+}
+
 std::optional<Item> ReadPage::last_key() const {
   bool at_limit = limit_ && scanned_ == *limit_;  // a page that ends at Limit says where
   if (!more_ && !at_limit) return std::nullopt;

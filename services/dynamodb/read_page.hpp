@@ -74,6 +74,10 @@ class ReadPage {
   std::optional<Item> last_key_;
 };
 
+// The shapes Query, Scan and SELECT share: items whole, and what `index` holds of them.
+ReadPage::Shape whole_items();
+ReadPage::Shape index_projections(const Table& t, const SecondaryIndex& index);
+
 // Offers `page` the items of one partition whose sort key is in the range, in key order
 // or reversed, after `start` (an ExclusiveStartKey in the wire form, which must lie in
 // the range) when given.

@@ -150,9 +150,12 @@ class DynamoDbItemsTest(harness.ServerTestCase):
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
             GlobalSecondaryIndexes=[{"IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
                                      "Projection": {"ProjectionType": "ALL"}}])
-        self.ddb.create_table(TableName=dropped, BillingMode="PAY_PER_REQUEST",
-                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+        def create_dropped():
+            self.ddb.create_table(TableName=dropped, BillingMode="PAY_PER_REQUEST",
+                                  KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                                  AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+
+        create_dropped()
         for i in range(30):
             item = {"pk": {"S": "p%d" % i}, "v": {"S": "x" * i}}
             if i % 3 == 0:
@@ -177,9 +180,7 @@ class DynamoDbItemsTest(harness.ServerTestCase):
         self.assertEqual(after["GlobalSecondaryIndexes"][0]["ItemCount"], 8)
         self.assertEqual(after["GlobalSecondaryIndexes"][0]["IndexSizeBytes"],
                          before["GlobalSecondaryIndexes"][0]["IndexSizeBytes"])
-        self.ddb.create_table(TableName=dropped, BillingMode="PAY_PER_REQUEST",
-                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+        create_dropped()
         again = self.ddb.describe_table(TableName=dropped)["Table"]
         self.assertEqual((again["ItemCount"], again["TableSizeBytes"]), (0, 0))
         self.assertEqual(self.ddb.scan(TableName=dropped)["Count"], 0)
