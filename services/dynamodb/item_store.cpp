@@ -1,5 +1,6 @@
 #include "services/dynamodb/item_store.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include "services/dynamodb/item_codec.hpp"
@@ -37,6 +38,11 @@ const std::vector<std::string_view> kMigrations = {
 // A row's statement and counts in a change recording, past its key and item bytes.
 constexpr std::size_t kRecordingOverhead = 384;
 
+// A key filter's least size, and the keys a build step reads: enough to finish soon,
+// few enough that the lookup it rides on stays well under a millisecond.
+constexpr std::size_t kLeastFilterKeys = 16384;
+constexpr int kFilterBuildStep = 256;
+
 // The range left once an exclusive start key (in `partition`) is taken into account.
 SortRange after_start(SortRange range, const std::optional<ItemKey>& after, bool forward) {
   if (!after) return range;
@@ -54,13 +60,18 @@ SortRange after_start(SortRange range, const std::optional<ItemKey>& after, bool
 
 ItemStore::ItemStore(storage::Database& db, storage::SnapshotReader* reader, KeySpaces& spaces, const std::string& table_id)
     : db_(db), reader_(reader), spaces_(spaces), space_(spaces.open(table_id)), recent_(db, reader != nullptr) {
-  if (auto* disk = recent_.sync(reader_)) std::tie(count_, size_bytes_) = KeySpaces::counts(*disk, space_);
+  if (auto* disk = recent_.sync(reader_)) {
+    std::tie(count_, size_bytes_) = KeySpaces::counts(*disk, space_);
+    start_filter_build();
+  }
 }
 
 void ItemStore::migrate(storage::Database& db) { db.migrate("dynamodb_items", kMigrations); }
 
 std::optional<Item> ItemStore::get(const ItemKey& key) const {
   auto* disk = recent_.sync(reader_);
+  // The filter holds the recent writes' keys too.
+  if (disk && certainly_absent(*disk, key)) return std::nullopt;
   if (const auto* recent = recent_.find(key)) return recent->value;
   if (!disk) return std::nullopt;
   auto& s = disk->prepared("SELECT item FROM dynamodb_item_rows WHERE space = ? AND partition_key = ? AND sort_key = ?");
@@ -103,6 +114,52 @@ void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int6
 void ItemStore::put(const ItemKey& key, Item item, const Item* before) {
   auto size = static_cast<std::int64_t>(item_size(item));
   remember(key, std::move(item), size, before ? 0 : 1, size - (before ? static_cast<std::int64_t>(item_size(*before)) : 0));
+  if (!before) note_new_key(key);
+}
+
+bool ItemStore::certainly_absent(storage::Connection& disk, const ItemKey& key) const {
+  advance_filter_build(disk);
+  return filter_ && !filter_->may_contain(key.partition, key.sort);
+}
+
+// After `remember`: a build started here takes the key from the recent writes.
+void ItemStore::note_new_key(const ItemKey& key) {
+  if (!reader_) return;
+  if (filter_) filter_->add(key.partition, key.sort);
+  if (filter_build_) filter_build_->filter.add(key.partition, key.sort);
+  else if (filter_ && filter_->full()) start_filter_build();
+}
+
+// Keys not yet committed are not on disk: they go in first, and keys written from now
+// on are added as they come, so the disk's keys are all that is left to read.
+void ItemStore::start_filter_build() const {
+  filter_build_.emplace(FilterBuild{KeyFilter(std::max(kLeastFilterKeys, 2 * static_cast<std::size_t>(count_))), {}});
+  for (const auto& [key, entry] : recent_.entries())
+    if (entry.value) filter_build_->filter.add(key.partition, key.sort);
+}
+
+void ItemStore::advance_filter_build(storage::Connection& disk) const {
+  if (!filter_build_) return;
+  auto& after = filter_build_->after;
+  auto& rows = after ? disk.prepared("SELECT partition_key, sort_key FROM dynamodb_item_rows WHERE space = ?1 AND "
+                                     "(partition_key, sort_key) > (?2, ?3) ORDER BY partition_key, sort_key LIMIT ?4")
+                     : disk.prepared("SELECT partition_key, sort_key FROM dynamodb_item_rows WHERE space = ?1 "
+                                     "ORDER BY partition_key, sort_key LIMIT ?4");
+  storage::ResetOnExit reset{rows};
+  rows.bind(1, space_).bind(4, kFilterBuildStep);
+  if (after) rows.bind_blob(2, after->partition).bind_blob(3, after->sort);
+  int read = 0;
+  std::optional<ItemKey> last;  // not `after` itself, whose bytes are bound until the reset
+  for (; rows.step(); ++read) {
+    last = ItemKey{rows.column_text(0), rows.column_text(1)};
+    filter_build_->filter.add(last->partition, last->sort);
+  }
+  if (read == kFilterBuildStep) {
+    after = std::move(last);
+    return;
+  }
+  filter_ = std::move(filter_build_->filter);
+  filter_build_.reset();
 }
 
 void ItemStore::erase(const ItemKey& key, const Item& before) {
@@ -159,6 +216,10 @@ void ItemStore::clear() {
   spaces_.drop(space_, "dynamodb_item_rows");
   recent_.clear();
   count_ = size_bytes_ = 0;
+  if (reader_) {
+    filter_.emplace(kLeastFilterKeys);
+    filter_build_.reset();
+  }
 }
 
 }  // namespace stratus::dynamodb

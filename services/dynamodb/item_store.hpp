@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "services/dynamodb/attribute_value.hpp"
+#include "services/dynamodb/key_filter.hpp"
 #include "services/dynamodb/key_range.hpp"
 #include "services/dynamodb/key_spaces.hpp"
 #include "services/dynamodb/recent_writes.hpp"
@@ -57,6 +58,13 @@ class ItemStore {
   // `size`: the item's size (0 when erasing); the changes are to the table's counts.
   void remember(const ItemKey& key, std::optional<Item> item, std::int64_t size, std::int64_t count_change,
                 std::int64_t size_change);
+  // The key filter (durable mode): a lookup of a key the table certainly lacks skips the
+  // disk. It is built from the keys on disk a step at a time, by the lookups that follow
+  // its start (at open, and when too many keys were added to the one in use).
+  bool certainly_absent(storage::Connection& disk, const ItemKey& key) const;
+  void note_new_key(const ItemKey& key);
+  void start_filter_build() const;
+  void advance_filter_build(storage::Connection& disk) const;
   bool visit_rows(storage::Statement* rows, RecentWrites<ItemKey, Item>::Map::const_iterator first,
                   RecentWrites<ItemKey, Item>::Map::const_iterator last, bool forward, const Visitor& visit) const;
 
@@ -66,6 +74,12 @@ class ItemStore {
   std::int64_t space_;
   RecentWrites<ItemKey, Item> recent_;
   std::int64_t count_ = 0, size_bytes_ = 0;
+  struct FilterBuild {
+    KeyFilter filter;
+    std::optional<ItemKey> after;  // the last key read from disk
+  };
+  mutable std::optional<KeyFilter> filter_;  // none until the first build ends
+  mutable std::optional<FilterBuild> filter_build_;
 };
 
 }  // namespace stratus::dynamodb
