@@ -8,6 +8,7 @@
 // applier sums a transaction's additions to a row and updates the row once.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,10 @@ class Changes {
     Statement& bind(int index, std::string_view text);
     Statement& bind_blob(int index, std::string_view bytes);
     Statement& bind_null(int index);
+    // A blob that `write(std::string& out)` appends straight into the recording: a value
+    // encoded only to be recorded is not copied once more.
+    template <typename Write>
+    Statement& bind_blob_written(int index, Write&& write);
     void run();
 
    private:
@@ -68,6 +73,18 @@ class Changes {
   std::size_t recorded_ = 0;  // the bytes of statements run; past them, one not run yet
   Statement statement_;
 };
+
+template <typename Write>
+Changes::Statement& Changes::Statement::bind_blob_written(int index, Write&& write) {
+  add_parameter(index, 'b');
+  std::string& out = owner_.bytes_;
+  std::size_t length_at = out.size();
+  out.append(sizeof(std::uint32_t), '\0');
+  write(out);
+  auto length = static_cast<std::uint32_t>(out.size() - length_at - sizeof(std::uint32_t));
+  std::memcpy(out.data() + length_at, &length, sizeof length);
+  return *this;
+}
 
 // Runs recordings on `connection`, within the caller's transaction.
 class ChangeApplier {

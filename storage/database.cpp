@@ -250,12 +250,7 @@ void Database::set_executor(Executor executor) {
   executor_ = std::move(executor);
 }
 
-void Database::write(WriteOp op) {
-  if (!connection_) return;
-  Changes changes;
-  op(changes);
-  if (changes.empty()) return;
-  std::string recorded = changes.take();
+void Database::record(std::string recorded) {
   bool flush_now = false;
   {
     std::unique_lock lock(mutex_);

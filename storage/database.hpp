@@ -33,7 +33,6 @@
 
 namespace stratus::storage {
 
-using WriteOp = std::function<void(Changes&)>;
 // Called once the changes written before it are durable, with ok, or failed to be.
 using DurableCallback = std::function<void(bool ok)>;
 // Runs a task later on a network thread.
@@ -68,9 +67,16 @@ class Database {
   // commits; null when ephemeral.
   std::unique_ptr<SnapshotReader> reader() const;
 
-  // Records `op`'s changes for the journal; waits first while the writer is far
-  // behind (so that memory stays bounded).
-  void write(WriteOp op);
+  // Records the changes `op(Changes&)` makes for the journal, calling it at once (it may
+  // take what it records by reference); waits first while the writer is far behind (so
+  // that memory stays bounded).
+  template <typename Op>
+  void write(Op&& op) {
+    if (!connection_) return;
+    Changes changes;
+    op(changes);
+    if (!changes.empty()) record(changes.take());
+  }
   // `done` runs once everything written before it survives kill -9: once it is in the
   // journal (at once when it is already, or when the journal failed).
   void when_durable(DurableCallback done);
@@ -88,6 +94,7 @@ class Database {
   Database(std::unique_ptr<DirectoryLock> lock, std::unique_ptr<Connection> connection,
            std::unique_ptr<Connection> checkpointer, std::string path, std::unique_ptr<Journal> journal,
            std::uint64_t applied);
+  void record(std::string recorded);
   void flush_journal();
   void run_writer();
   void run_checkpoints();

@@ -134,9 +134,14 @@ class Reader {
 }  // namespace
 
 std::string encode_item(const Item& item) {
-  std::string out(1, kVersion);
-  put_item(out, item);
+  std::string out;
+  append_encoded_item(out, item);
   return out;
+}
+
+void append_encoded_item(std::string& out, const Item& item) {
+  out.push_back(kVersion);
+  put_item(out, item);
 }
 
 Item decode_item(std::string_view stored) {

@@ -9,6 +9,8 @@
 namespace stratus::dynamodb {
 
 std::string encode_item(const Item& item);
+// The same bytes, appended to `out`.
+void append_encoded_item(std::string& out, const Item& item);
 // Also reads items stored as JSON text, as they were before this form.
 Item decode_item(std::string_view stored);
 

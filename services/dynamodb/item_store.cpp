@@ -86,26 +86,25 @@ void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int6
   count_ += count_change;
   size_bytes_ += size_change;
   if (recent_.sync(reader_)) {
-    std::optional<std::string> stored;
-    if (item) stored = encode_item(*item);
-    db_.write([space = space_, key, stored = std::move(stored), size, count_change, size_change](storage::Changes& c) {
-      c.reserve(kRecordingOverhead + key.partition.size() + key.sort.size() + (stored ? stored->size() : 0));
-      if (stored) {
+    db_.write([&](storage::Changes& c) {
+      // The stored form is about the item's size: a type and a length past each value.
+      c.reserve(kRecordingOverhead + key.partition.size() + key.sort.size() + static_cast<std::size_t>(size));
+      if (item) {
         c.prepared("INSERT OR REPLACE INTO dynamodb_item_rows (space, partition_key, sort_key, item, size) VALUES (?, ?, ?, ?, ?)")
-            .bind(1, space)
+            .bind(1, space_)
             .bind_blob(2, key.partition)
             .bind_blob(3, key.sort)
-            .bind_blob(4, *stored)
+            .bind_blob_written(4, [&](std::string& out) { append_encoded_item(out, *item); })
             .bind(5, size)
             .run();
       } else {
         c.prepared("DELETE FROM dynamodb_item_rows WHERE space = ? AND partition_key = ? AND sort_key = ?")
-            .bind(1, space)
+            .bind(1, space_)
             .bind_blob(2, key.partition)
             .bind_blob(3, key.sort)
             .run();
       }
-      KeySpaces::add_to_counts(c, space, count_change, size_change);
+      KeySpaces::add_to_counts(c, space_, count_change, size_change);
     });
   }
   recent_.record(key, std::move(item));

@@ -501,6 +501,27 @@ TEST(Changes, RecordedStatementsApplyWithEveryParameterType) {
   EXPECT_THROW(applier.apply("X"), StorageError);
 }
 
+TEST(Changes, ABlobWrittenIntoTheRecordingAppliesWithTheParametersAfterIt) {
+  Connection c(":memory:");
+  c.exec("CREATE TABLE t (b BLOB, i INTEGER)");
+  Changes changes;
+  // Longer than a recording's first room, so the recording grows while it is written.
+  std::string blob(2000, 'x');
+  blob[0] = '\0';
+  changes.prepared("INSERT INTO t VALUES (?, ?)")
+      .bind_blob_written(1, [&](std::string& out) { out += blob; })
+      .bind(2, std::int64_t{7})
+      .run();
+  ChangeApplier applier(c);
+  applier.apply(changes.take());
+
+  auto& rows = c.prepared("SELECT b, i FROM t");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.column_text(0), blob);
+  EXPECT_EQ(rows.column_int(1), 7);
+  rows.reset();
+}
+
 TEST(Changes, AdditionsToARowAreSummedAndRunOnceAfterTheOtherStatements) {
   Connection c(":memory:");
   c.exec("CREATE TABLE counters (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, updates INTEGER DEFAULT 0)");
