@@ -10,8 +10,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <algorithm>
 #include <atomic>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <iostream>
