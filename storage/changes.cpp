@@ -113,9 +113,7 @@ Changes::Statement& Changes::Statement::bind(int index, std::string_view text) {
 }
 
 Changes::Statement& Changes::Statement::bind_blob(int index, std::string_view bytes) {
-  add_parameter(index, 'b');
-  put_bytes(owner_.bytes_, bytes);
-  return *this;
+  return bind_blob_written(index, [bytes](std::string& out) { out.append(bytes); });
 }
 
 Changes::Statement& Changes::Statement::bind_null(int index) {

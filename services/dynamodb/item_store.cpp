@@ -121,9 +121,9 @@ bool ItemStore::certainly_absent(storage::Connection& disk, const ItemKey& key) 
   return filter_ && !filter_->may_contain(key.partition, key.sort);
 }
 
-// After `remember`: a build started here takes the key from the recent writes.
+// After `remember`: a build started here takes the key from the recent writes. Without a
+// disk there is neither filter nor build.
 void ItemStore::note_new_key(const ItemKey& key) {
-  if (!reader_) return;
   if (filter_) filter_->add(key.partition, key.sort);
   if (filter_build_) filter_build_->filter.add(key.partition, key.sort);
   else if (filter_ && filter_->full()) start_filter_build();
@@ -131,7 +131,7 @@ void ItemStore::note_new_key(const ItemKey& key) {
 
 // Keys not yet committed are not on disk: they go in first, and keys written from now
 // on are added as they come, so the disk's keys are all that is left to read.
-void ItemStore::start_filter_build() const {
+void ItemStore::start_filter_build() {
   filter_build_.emplace(FilterBuild{KeyFilter(std::max(kLeastFilterKeys, 2 * static_cast<std::size_t>(count_))), {}});
   for (const auto& [key, entry] : recent_.entries())
     if (entry.value) filter_build_->filter.add(key.partition, key.sort);

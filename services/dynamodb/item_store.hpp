@@ -63,7 +63,7 @@ class ItemStore {
   // its start (at open, and when too many keys were added to the one in use).
   bool certainly_absent(storage::Connection& disk, const ItemKey& key) const;
   void note_new_key(const ItemKey& key);
-  void start_filter_build() const;
+  void start_filter_build();
   void advance_filter_build(storage::Connection& disk) const;
   bool visit_rows(storage::Statement* rows, RecentWrites<ItemKey, Item>::Map::const_iterator first,
                   RecentWrites<ItemKey, Item>::Map::const_iterator last, bool forward, const Visitor& visit) const;

@@ -22,7 +22,6 @@ class KeyFilter {
   bool may_contain(std::string_view partition, std::string_view sort) const;
   // More keys were added than it was sized for: "maybe" grows ever likelier.
   bool full() const { return added_ > capacity_; }
-  std::size_t capacity() const { return capacity_; }
 
  private:
   struct alignas(64) Block {
