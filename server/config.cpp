@@ -20,6 +20,8 @@ Options (each also as an environment variable, e.g. --data-dir as STRATUS_DATA_D
   --ephemeral              keep all state in memory; nothing is written to disk
   --log-level LEVEL        trace, debug, info, warn, error or off (default info)
   --threads N              network threads (default 1; storage runs on its own threads)
+  --no-io-uring            send each answer with a system call of its own, not batched
+                           through io_uring (which is used only where the kernel allows)
   --default-account ID     account for credentials that are not a 12-digit key
                            (default 000000000000)
   --default-region REGION  region for unsigned requests (default us-east-1)
@@ -53,6 +55,7 @@ const std::map<std::string, Option>& options() {
       {"ephemeral", {false, [](Config& c, const std::string& v) { c.ephemeral = v != "false" && v != "0"; return true; }}},
       {"log-level", {true, [](Config& c, const std::string& v) { c.log_level = v; return true; }}},
       {"threads", {true, [](Config& c, const std::string& v) { return to_int(v, c.threads, 1, 256); }}},
+      {"no-io-uring", {false, [](Config& c, const std::string& v) { c.io_uring = v == "false" || v == "0"; return true; }}},
       {"default-account", {true, [](Config& c, const std::string& v) { c.default_account = v; return v.size() == 12; }}},
       {"default-region", {true, [](Config& c, const std::string& v) { c.default_region = v; return !v.empty(); }}},
       {"max-body-bytes", {true, [](Config& c, const std::string& v) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -15,6 +16,7 @@
 #include "server/executors.hpp"
 #include "server/http_wire.hpp"
 #include "server/router.hpp"
+#include "server/send_batch.hpp"
 
 namespace stratus {
 
@@ -61,8 +63,8 @@ class SessionRegistry {
 // Kept alive by its own pending operations, as in the Beast examples.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Config& config, Router& router, SessionRegistry& registry)
-      : stream_(std::move(socket)), config_(config), router_(router), registry_(registry) {}
+  Session(tcp::socket socket, const Config& config, Router& router, SessionRegistry& registry, SendBatch& sender)
+      : stream_(std::move(socket)), config_(config), router_(router), registry_(registry), sender_(sender) {}
 
   void start() {
     buffer_.reserve(kReadBufferBytes);
@@ -108,9 +110,11 @@ class Session : public std::enable_shared_from_this<Session> {
     unsigned version = parser_->version;
     bool keep_alive = parser_->keep_alive();
     stream_.expires_never();
+    // An answer made on the session's own thread is queued at once, so that it goes out
+    // with the others of this turn of the loop, not after the next turn's requests.
     router_.handle(std::move(parser_->request),
                    [self = shared_from_this(), version, keep_alive](HttpResponse response) {
-                     asio::post(self->stream_.get_executor(),
+                     asio::dispatch(self->stream_.get_executor(),
                                 [self, version, keep_alive, response = std::move(response)]() mutable {
                                   self->version_ = version;
                                   self->write(std::move(response), keep_alive);
@@ -123,12 +127,29 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive = keep_alive && !stopping_;
     serialize(response, version_, keep_alive, out_);
     stream_.expires_after(std::chrono::seconds(config_.idle_timeout_s));
-    asio::async_write(stream_, asio::buffer(out_),
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-                        self->busy_ = false;
-                        if (ec || !keep_alive) return self->close();
-                        self->read();
-                      });
+    if (!sender_.enabled()) return write_from(0, keep_alive);
+    sender_.send(stream_.socket().native_handle(), out_, [self = shared_from_this(), keep_alive](int error, std::size_t sent) {
+      // The batch may be sent from another of the loop's threads than the session's.
+      asio::dispatch(self->stream_.get_executor(), [self, keep_alive, error, sent] { self->sent(error, sent, keep_alive); });
+    });
+  }
+
+  void sent(int error, std::size_t bytes, bool keep_alive) {
+    if (error) return written(beast::error_code(error, boost::system::system_category()), keep_alive);
+    if (bytes < out_.size()) return write_from(bytes, keep_alive);
+    written({}, keep_alive);
+  }
+
+  // The answer from byte `offset` on, the socket's own way.
+  void write_from(std::size_t offset, bool keep_alive) {
+    asio::async_write(stream_, asio::buffer(out_) + offset,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) { self->written(ec, keep_alive); });
+  }
+
+  void written(beast::error_code ec, bool keep_alive) {
+    busy_ = false;
+    if (ec || !keep_alive) return close();
+    read();
   }
 
   void close() {
@@ -145,6 +166,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const Config& config_;
   Router& router_;
   SessionRegistry& registry_;
+  SendBatch& sender_;
   unsigned version_ = 11;
   bool busy_ = false;
   bool stopping_ = false;
@@ -154,7 +176,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io, const Config& config, Router& router)
-      : io(io), acceptor(asio::make_strand(io)), config(config), router(router) {}
+      : io(io), acceptor(asio::make_strand(io)), config(config), router(router), sender(io, config.io_uring) {}
 
   void accept() {
     acceptor.async_accept(connection_executor(io, config.threads), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
@@ -163,7 +185,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         spdlog::warn("accept failed: {}", ec.message());
       } else {
         socket.set_option(tcp::no_delay(true));
-        std::make_shared<Session>(std::move(socket), self->config, self->router, self->sessions)->start();
+        std::make_shared<Session>(std::move(socket), self->config, self->router, self->sessions, self->sender)->start();
       }
       self->accept();
     });
@@ -175,6 +197,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   const Config& config;
   Router& router;
   SessionRegistry sessions;
+  SendBatch sender;
 };
 
 HttpServer::HttpServer(asio::io_context& io, const Config& config, Router& router)

@@ -2,11 +2,13 @@
 malformed requests, and graceful shutdown. Raw HTTP where the SDKs would hide it."""
 import http.client
 import json
+import os
 import socket
 import threading
 import time
 import unittest
 import uuid
+import zlib
 
 try:
     from . import harness as h
@@ -139,6 +141,102 @@ class LimitsTest(h.ServerTestCase):
         finally:
             for s in sockets:
                 s.close()
+
+
+def io_uring_allowed():
+    """Whether this kernel lets this process (and so the server it starts) use io_uring."""
+    try:
+        with open("/proc/sys/kernel/io_uring_disabled") as f:
+            if f.read().strip() != "0":
+                return False
+    except FileNotFoundError:
+        pass  # kernels before 6.6 have no such switch
+    with open("/proc/self/status") as f:
+        fields = dict(line.split(":", 1) for line in f if ":" in line)
+    return fields.get("Seccomp", "0").strip() == "0"  # no system call filter
+
+
+def io_uring_descriptors(pid):
+    fd_dir = "/proc/%d/fd" % pid
+    return sum(1 for fd in os.listdir(fd_dir) if os.readlink(os.path.join(fd_dir, fd)) == "anon_inode:[io_uring]")
+
+
+def read_answer(sock):
+    """One HTTP/1.1 answer with a Content-Length: (status, headers, body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise AssertionError("connection closed before the answer's headers ended")
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+    length = int(headers["content-length"])
+    while len(body) < length:
+        chunk = sock.recv(1 << 20)
+        if not chunk:
+            raise AssertionError("connection closed %d bytes into a %d-byte body" % (len(body), length))
+        body += chunk
+    if len(body) != length:
+        raise AssertionError("%d bytes past the body" % (len(body) - length))
+    return int(lines[0].split()[1]), headers, body
+
+
+def json_request(target, body):
+    payload = json.dumps(body).encode()
+    return (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+            b"X-Amz-Target: " + target.encode() + b"\r\nContent-Length: " + str(len(payload)).encode()
+            + b"\r\n\r\n" + payload)
+
+
+class AnswerSendingTest(h.ServerTestCase):
+    """Answers go out batched through io_uring where the kernel allows it, and each with a
+    send of its own otherwise (--no-io-uring). Either way an answer larger than the
+    socket's buffers reaches a client that reads it late, and the connection goes on."""
+    ephemeral = True
+    uses_io_uring = True
+
+    def setUp(self):
+        h.require_restartable()
+
+    def test_the_send_path_in_use(self):
+        if self.uses_io_uring and not io_uring_allowed():
+            self.skipTest("this kernel or sandbox refuses io_uring")
+        self.assertEqual(io_uring_descriptors(self.server.proc.pid) > 0, self.uses_io_uring)
+
+    def test_answer_larger_than_the_socket_buffers_reaches_a_late_reader(self):
+        # About 15 MB: more than the kernel lets a socket's send buffer hold (4 MB here),
+        # so the server must send it in parts as the client makes room.
+        ddb = self.server.client("dynamodb")
+        table = unique("big")
+        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        items = {"item%02d" % i: chr(ord("a") + i % 26) * 390000 for i in range(40)}
+        for key, data in items.items():
+            ddb.put_item(TableName=table, Item={"pk": {"S": key}, "data": {"S": data}})
+        keys = [{"pk": {"S": key}} for key in items]
+        host, port = self.server.endpoint.split("//")[1].split(":")
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 256 * 1024)  # fixed, not grown by the kernel
+            s.settimeout(10)
+            s.connect((host, int(port)))
+            s.sendall(json_request("DynamoDB_20120810.BatchGetItem", {"RequestItems": {table: {"Keys": keys}}}))
+            time.sleep(0.5)  # the server fills its send buffer and waits for room
+            status, headers, answer = read_answer(s)
+            self.assertEqual(status, 200)
+            self.assertEqual(int(headers["x-amz-crc32"]), zlib.crc32(answer))
+            got = json.loads(answer)
+            self.assertEqual(got["UnprocessedKeys"], {})
+            self.assertEqual({i["pk"]["S"]: i["data"]["S"] for i in got["Responses"][table]}, items)
+            s.sendall(b"GET /_stratus/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(read_answer(s)[0], 200)
+
+
+class AnswerSendingWithoutIoUringTest(AnswerSendingTest):
+    server_args = ("--no-io-uring",)
+    uses_io_uring = False
 
 
 class ShutdownTest(unittest.TestCase):
