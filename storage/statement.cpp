@@ -57,10 +57,12 @@ void Statement::reset() { sqlite3_reset(stmt_); }
 
 std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
 
-std::string Statement::column_text(int index) const {
+std::string Statement::column_text(int index) const { return std::string(column_view(index)); }
+
+std::string_view Statement::column_view(int index) const {
   const void* data = sqlite3_column_blob(stmt_, index);
   int size = sqlite3_column_bytes(stmt_, index);
-  return data ? std::string(static_cast<const char*>(data), static_cast<size_t>(size)) : std::string();
+  return data ? std::string_view(static_cast<const char*>(data), static_cast<size_t>(size)) : std::string_view();
 }
 
 bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }

@@ -38,6 +38,8 @@ class Statement {
 
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;
+  // The column's bytes where SQLite holds them: valid until the next step or reset.
+  std::string_view column_view(int index) const;
   bool column_is_null(int index) const;
 
  private:

@@ -78,7 +78,7 @@ std::optional<Item> ItemStore::get(const ItemKey& key) const {
   storage::ResetOnExit reset{s};
   s.bind(1, space_).bind_blob(2, key.partition).bind_blob(3, key.sort);
   if (!s.step()) return std::nullopt;
-  return decode_item(s.column_text(0));
+  return decode_item(s.column_view(0));
 }
 
 void ItemStore::remember(const ItemKey& key, std::optional<Item> item, std::int64_t size, std::int64_t count_change,
@@ -168,7 +168,7 @@ void ItemStore::erase(const ItemKey& key, const Item& before) {
 bool ItemStore::visit_rows(storage::Statement* rows, RecentWrites<ItemKey, Item>::Map::const_iterator first,
                            RecentWrites<ItemKey, Item>::Map::const_iterator last, bool forward, const Visitor& visit) const {
   auto row = [](storage::Statement& s) {
-    return std::pair{ItemKey{s.column_text(0), s.column_text(1)}, decode_item(s.column_text(2))};
+    return std::pair{ItemKey{s.column_text(0), s.column_text(1)}, decode_item(s.column_view(2))};
   };
   return RecentWrites<ItemKey, Item>::merge(rows, first, last, forward, row, visit);
 }
