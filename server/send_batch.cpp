@@ -19,15 +19,17 @@ constexpr unsigned kRingEntries = 256;
 
 struct SendBatch::Ring {
   io_uring ring{};
-  ~Ring() { io_uring_queue_exit(&ring); }
+  int error = io_uring_queue_init(kRingEntries, &ring, 0);  // a negative errno when refused
+  ~Ring() {
+    if (error == 0) io_uring_queue_exit(&ring);
+  }
 };
 
 SendBatch::SendBatch(boost::asio::io_context& io, bool use_io_uring) : io_(io) {
   if (!use_io_uring) return;
   auto ring = std::make_unique<Ring>();
-  if (int error = io_uring_queue_init(kRingEntries, &ring->ring, 0); error < 0) {
-    ring.release();  // nothing to tear down: the ring was never set up
-    spdlog::debug("io_uring unavailable ({}): answers are sent one at a time", std::strerror(-error));
+  if (ring->error < 0) {
+    spdlog::debug("io_uring unavailable ({}): answers are sent one at a time", std::strerror(-ring->error));
     return;
   }
   ring_ = std::move(ring);

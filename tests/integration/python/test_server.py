@@ -161,35 +161,6 @@ def io_uring_descriptors(pid):
     return sum(1 for fd in os.listdir(fd_dir) if os.readlink(os.path.join(fd_dir, fd)) == "anon_inode:[io_uring]")
 
 
-def read_answer(sock):
-    """One HTTP/1.1 answer with a Content-Length: (status, headers, body)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise AssertionError("connection closed before the answer's headers ended")
-        data += chunk
-    head, body = data.split(b"\r\n\r\n", 1)
-    lines = head.decode("latin-1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
-    length = int(headers["content-length"])
-    while len(body) < length:
-        chunk = sock.recv(1 << 20)
-        if not chunk:
-            raise AssertionError("connection closed %d bytes into a %d-byte body" % (len(body), length))
-        body += chunk
-    if len(body) != length:
-        raise AssertionError("%d bytes past the body" % (len(body) - length))
-    return int(lines[0].split()[1]), headers, body
-
-
-def json_request(target, body):
-    payload = json.dumps(body).encode()
-    return (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
-            b"X-Amz-Target: " + target.encode() + b"\r\nContent-Length: " + str(len(payload)).encode()
-            + b"\r\n\r\n" + payload)
-
-
 class AnswerSendingTest(h.ServerTestCase):
     """Answers go out batched through io_uring where the kernel allows it, and each with a
     send of its own otherwise (--no-io-uring). Either way an answer larger than the
@@ -218,20 +189,30 @@ class AnswerSendingTest(h.ServerTestCase):
             ddb.put_item(TableName=table, Item={"pk": {"S": key}, "data": {"S": data}})
         keys = [{"pk": {"S": key}} for key in items]
         host, port = self.server.endpoint.split("//")[1].split(":")
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 256 * 1024)  # fixed, not grown by the kernel
-            s.settimeout(10)
-            s.connect((host, int(port)))
-            s.sendall(json_request("DynamoDB_20120810.BatchGetItem", {"RequestItems": {table: {"Keys": keys}}}))
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.sock = socket.socket()
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 256 * 1024)  # fixed, not grown by the kernel
+        conn.sock.settimeout(10)
+        try:
+            conn.sock.connect((host, int(port)))
+            conn.request("POST", "/", body=json.dumps({"RequestItems": {table: {"Keys": keys}}}), headers={
+                "Content-Type": "application/x-amz-json-1.0",
+                "X-Amz-Target": "DynamoDB_20120810.BatchGetItem",
+            })
             time.sleep(0.5)  # the server fills its send buffer and waits for room
-            status, headers, answer = read_answer(s)
-            self.assertEqual(status, 200)
-            self.assertEqual(int(headers["x-amz-crc32"]), zlib.crc32(answer))
+            response = conn.getresponse()
+            answer = response.read()  # http.client insists on the whole Content-Length
+            self.assertEqual(response.status, 200)
+            self.assertEqual(int(response.getheader("x-amz-crc32")), zlib.crc32(answer))
             got = json.loads(answer)
             self.assertEqual(got["UnprocessedKeys"], {})
             self.assertEqual({i["pk"]["S"]: i["data"]["S"] for i in got["Responses"][table]}, items)
-            s.sendall(b"GET /_stratus/health HTTP/1.1\r\nHost: x\r\n\r\n")
-            self.assertEqual(read_answer(s)[0], 200)
+            conn.request("GET", "/_stratus/health")  # the same connection goes on
+            response = conn.getresponse()
+            response.read()
+            self.assertEqual(response.status, 200)
+        finally:
+            conn.close()
 
 
 class AnswerSendingWithoutIoUringTest(AnswerSendingTest):
