@@ -20,8 +20,8 @@ Options (each also as an environment variable, e.g. --data-dir as STRATUS_DATA_D
   --ephemeral              keep all state in memory; nothing is written to disk
   --log-level LEVEL        trace, debug, info, warn, error or off (default info)
   --threads N              network threads (default 1; storage runs on its own threads)
-  --no-io-uring            send each answer with a system call of its own, not batched
-                           through io_uring (which is used only where the kernel allows)
+  --no-io-uring            read and write each connection with system calls of its own,
+                           not batched through io_uring (used only where the kernel allows)
   --default-account ID     account for credentials that are not a 12-digit key
                            (default 000000000000)
   --default-region REGION  region for unsigned requests (default us-east-1)

@@ -5,10 +5,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -16,7 +19,8 @@
 #include "server/executors.hpp"
 #include "server/http_wire.hpp"
 #include "server/router.hpp"
-#include "server/send_batch.hpp"
+#include "server/connection_stream.hpp"
+#include "server/socket_ring.hpp"
 
 namespace stratus {
 
@@ -34,7 +38,8 @@ constexpr std::size_t kReadBufferBytes = 16 * 1024;
 
 class Session;
 
-// Live sessions, so that shutdown can close the idle ones.
+// Live sessions, so that shutdown can close the idle ones, and a clock in whole seconds
+// for their idle deadlines: one sweep a second is cheaper than a timer a request.
 class SessionRegistry {
  public:
   void add(const std::shared_ptr<Session>& s) {
@@ -53,18 +58,22 @@ class SessionRegistry {
     std::lock_guard lock(mutex_);
     return {sessions_.begin(), sessions_.end()};
   }
+  std::uint64_t now() const { return now_.load(std::memory_order_relaxed); }
+  // Advances the clock a second and ends the sessions whose deadline has come.
+  void sweep();
 
  private:
   std::mutex mutex_;
   std::set<std::shared_ptr<Session>> sessions_;
+  std::atomic<std::uint64_t> now_ = 0;
 };
 
 // One connection: reads a request, hands it to the router, writes the answer, repeats.
 // Kept alive by its own pending operations, as in the Beast examples.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Config& config, Router& router, SessionRegistry& registry, SendBatch& sender)
-      : stream_(std::move(socket)), config_(config), router_(router), registry_(registry), sender_(sender) {}
+  Session(tcp::socket socket, const Config& config, Router& router, SessionRegistry& registry, SocketRing& ring)
+      : stream_(std::move(socket), ring), config_(config), router_(router), registry_(registry), ring_(ring) {}
 
   void start() {
     buffer_.reserve(kReadBufferBytes);
@@ -76,7 +85,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void stop() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       self->stopping_ = true;
-      if (!self->busy_) self->stream_.socket().close();
+      if (!self->busy_) self->shut();
+    });
+  }
+
+  std::uint64_t deadline() const { return deadline_.load(std::memory_order_relaxed); }
+  void expire() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->deadline() != 0 && self->deadline() <= self->registry_.now()) self->shut();
     });
   }
 
@@ -86,7 +102,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(config_.max_body_bytes);
-    stream_.expires_after(std::chrono::seconds(config_.idle_timeout_s));
+    start_deadline();
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -109,7 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     unsigned version = parser_->version;
     bool keep_alive = parser_->keep_alive();
-    stream_.expires_never();
+    deadline_ = 0;
     // An answer made on the session's own thread is queued at once, so that it goes out
     // with the others of this turn of the loop, not after the next turn's requests.
     router_.handle(std::move(parser_->request),
@@ -126,15 +142,16 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     keep_alive = keep_alive && !stopping_;
     serialize(response, version_, keep_alive, out_);
-    stream_.expires_after(std::chrono::seconds(config_.idle_timeout_s));
-    if (!sender_.enabled()) return write_from(0, keep_alive);
-    sender_.send(stream_.socket().native_handle(), out_, [self = shared_from_this(), keep_alive](int error, std::size_t sent) {
+    start_deadline();
+    if (!ring_.enabled()) return write_from(0, keep_alive);
+    ring_.send(stream_.socket().native_handle(), out_, [self = shared_from_this(), keep_alive](int error, std::size_t sent) {
       // The batch may be sent from another of the loop's threads than the session's.
       asio::dispatch(self->stream_.get_executor(), [self, keep_alive, error, sent] { self->sent(error, sent, keep_alive); });
     });
   }
 
   void sent(int error, std::size_t bytes, bool keep_alive) {
+    if (error == SocketRing::kNotSubmitted) return write_from(0, keep_alive);
     if (error) return written(beast::error_code(error, boost::system::system_category()), keep_alive);
     if (bytes < out_.size()) return write_from(bytes, keep_alive);
     written({}, keep_alive);
@@ -142,7 +159,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The answer from byte `offset` on, the socket's own way.
   void write_from(std::size_t offset, bool keep_alive) {
-    asio::async_write(stream_, asio::buffer(out_) + offset,
+    asio::async_write(stream_.socket(), asio::buffer(out_) + offset,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) { self->written(ec, keep_alive); });
   }
 
@@ -152,6 +169,16 @@ class Session : public std::enable_shared_from_this<Session> {
     read();
   }
 
+  // The read or write in progress ends (a read sees the end of the stream), and the
+  // session closes. Closing the socket would not end a read in the ring.
+  void shut() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  // The connection closes if the read or write starting now is not done by then.
+  void start_deadline() { deadline_ = registry_.now() + config_.idle_timeout_s + 1; }
+
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -159,24 +186,33 @@ class Session : public std::enable_shared_from_this<Session> {
     registry_.remove(shared_from_this());
   }
 
-  beast::tcp_stream stream_;
+  ConnectionStream stream_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   std::string out_;  // the response being written
   const Config& config_;
   Router& router_;
   SessionRegistry& registry_;
-  SendBatch& sender_;
+  SocketRing& ring_;
+  std::atomic<std::uint64_t> deadline_ = 0;  // in registry_.now() seconds; 0 while handling a request
   unsigned version_ = 11;
   bool busy_ = false;
   bool stopping_ = false;
 };
 
+void SessionRegistry::sweep() {
+  std::uint64_t now = now_.fetch_add(1, std::memory_order_relaxed) + 1;
+  std::lock_guard lock(mutex_);
+  for (const auto& session : sessions_) {
+    if (session->deadline() != 0 && session->deadline() <= now) session->expire();
+  }
+}
+
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io, const Config& config, Router& router)
-      : io(io), acceptor(asio::make_strand(io)), config(config), router(router), sender(io, config.io_uring) {}
+      : io(io), acceptor(asio::make_strand(io)), sweep_timer(io), config(config), router(router), ring(io, config.io_uring) {}
 
   void accept() {
     acceptor.async_accept(connection_executor(io, config.threads), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
@@ -185,19 +221,28 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         spdlog::warn("accept failed: {}", ec.message());
       } else {
         socket.set_option(tcp::no_delay(true));
-        std::make_shared<Session>(std::move(socket), self->config, self->router, self->sessions, self->sender)->start();
+        std::make_shared<Session>(std::move(socket), self->config, self->router, self->sessions, self->ring)->start();
       }
       self->accept();
     });
   }
 
+  void sweep_every_second() {
+    sweep_timer.expires_after(std::chrono::seconds(1));
+    sweep_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->sessions.sweep();
+      self->sweep_every_second();
+    });
+  }
 
   asio::io_context& io;
   tcp::acceptor acceptor;
+  asio::steady_timer sweep_timer;
   const Config& config;
   Router& router;
   SessionRegistry sessions;
-  SendBatch sender;
+  SocketRing ring;
 };
 
 HttpServer::HttpServer(asio::io_context& io, const Config& config, Router& router)
@@ -213,6 +258,7 @@ void HttpServer::start() {
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->accept();
+  impl_->sweep_every_second();
 }
 
 std::size_t HttpServer::open_connections() const { return impl_->sessions.size(); }

@@ -143,6 +143,18 @@ class LimitsTest(h.ServerTestCase):
                 s.close()
 
 
+def read_answer(stream):
+    """(status, body) of the next HTTP answer on a socket's file (answers with a
+    Content-Length, as the server's all are)."""
+    status = int(stream.readline().split()[1])
+    length = 0
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return status, stream.read(length)
+
+
 def io_uring_allowed():
     """Whether this kernel lets this process (and so the server it starts) use io_uring."""
     try:
@@ -161,9 +173,10 @@ def io_uring_descriptors(pid):
     return sum(1 for fd in os.listdir(fd_dir) if os.readlink(os.path.join(fd_dir, fd)) == "anon_inode:[io_uring]")
 
 
-class AnswerSendingTest(h.ServerTestCase):
-    """Answers go out batched through io_uring where the kernel allows it, and each with a
-    send of its own otherwise (--no-io-uring). Either way an answer larger than the
+class SocketIoTest(h.ServerTestCase):
+    """Requests are received and answers sent batched through io_uring where the kernel
+    allows it, and with system calls of their own otherwise (--no-io-uring). Either way
+    requests arrive whole however the client splits them, and an answer larger than the
     socket's buffers reaches a client that reads it late, and the connection goes on."""
     ephemeral = True
     uses_io_uring = True
@@ -215,7 +228,54 @@ class AnswerSendingTest(h.ServerTestCase):
             conn.close()
 
 
-class AnswerSendingWithoutIoUringTest(AnswerSendingTest):
+    def test_request_arriving_in_small_pieces(self):
+        body = json.dumps({"Limit": 5}).encode()
+        request = (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                   b"X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: %d\r\n\r\n" % len(body)) + body
+        with socket.create_connection(self.address(), timeout=10) as s:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for at in range(0, len(request), 7):
+                s.sendall(request[at:at + 7])
+                time.sleep(0.002)
+            status, body = read_answer(s.makefile("rb"))
+        self.assertEqual(status, 200)
+        self.assertIn("TableNames", json.loads(body))
+
+    def test_pipelined_requests_are_answered_in_order(self):
+        with socket.create_connection(self.address(), timeout=10) as s:
+            s.sendall(b"GET /_stratus/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"GET /nowhere-at-all HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"GET /_stratus/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            answers = s.makefile("rb")
+            statuses = [read_answer(answers)[0] for _ in range(3)]
+        self.assertEqual(statuses[0], 200)
+        self.assertNotEqual(statuses[1], 200)
+        self.assertEqual(statuses[2], 200)
+
+    def test_request_body_of_many_reads(self):
+        # A 390 KB item: many times what one read takes in.
+        ddb = self.server.client("dynamodb")
+        table = unique("wide")
+        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        data = "".join(chr(ord("a") + i % 26) for i in range(390000))
+        ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "data": {"S": data}})
+        self.assertEqual(ddb.get_item(TableName=table, Key={"pk": {"S": "k"}})["Item"]["data"]["S"], data)
+
+    def test_client_gone_mid_request_leaves_the_server_serving(self):
+        for _ in range(20):
+            with socket.create_connection(self.address(), timeout=10) as s:
+                s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npart")
+        status, _, _ = request(self.server, "GET", "/_stratus/health")
+        self.assertEqual(status, 200)
+
+    def address(self):
+        host, port = self.server.endpoint.split("//")[1].split(":")
+        return host, int(port)
+
+
+class SocketIoWithoutIoUringTest(SocketIoTest):
     server_args = ("--no-io-uring",)
     uses_io_uring = False
 
