@@ -34,7 +34,10 @@ class ConnectionStream {
   }
 
  private:
-  // A read's completion handler, whatever its type; move-only, as Beast's are.
+  // A read's completion handler, whatever its type; move-only, as Beast's are. (Boost
+  // 1.81's any_completion_handler recurses without end when a lambda holding it is
+  // dispatched.) It is called on the stream's executor, which is the one Beast's read
+  // operations are bound to here.
   class ReadHandler {
    public:
     ReadHandler() = default;

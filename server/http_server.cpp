@@ -176,7 +176,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
-  // The connection closes if the read or write starting now is not done by then.
+  // The connection closes if the read or write starting now is not done by then. The
+  // clock may tick right after this, hence the second more: never less than the timeout.
   void start_deadline() { deadline_ = registry_.now() + config_.idle_timeout_s + 1; }
 
   void close() {
@@ -212,7 +213,7 @@ void SessionRegistry::sweep() {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io, const Config& config, Router& router)
-      : io(io), acceptor(asio::make_strand(io)), sweep_timer(io), config(config), router(router), ring(io, config.io_uring) {}
+      : io(io), acceptor(asio::make_strand(io)), sweep_timer(io), config(config), router(router), ring(io, config.io_uring, config.threads) {}
 
   void accept() {
     acceptor.async_accept(connection_executor(io, config.threads), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
@@ -227,10 +228,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     });
   }
 
+  // Holds the server only weakly: it must not outlive the HttpServer for the timer's sake.
   void sweep_every_second() {
     sweep_timer.expires_after(std::chrono::seconds(1));
-    sweep_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec) return;
+    sweep_timer.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
       self->sessions.sweep();
       self->sweep_every_second();
     });

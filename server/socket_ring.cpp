@@ -2,8 +2,8 @@
 
 #include <liburing.h>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -17,20 +17,27 @@ namespace stratus {
 namespace {
 
 constexpr unsigned kRingEntries = 256;
-// Every idle connection has a receive in the kernel, and its completion waits here
-// until the loop reaps it.
+// Room for the completions of many connections' receives that arrive between two reaps.
 constexpr unsigned kCompletionEntries = 4096;
 // Sends are tagged with their place in the submission; receives with a counter below it.
 constexpr std::uint64_t kSendTag = std::uint64_t{1} << 63;
 
-int init_ring(io_uring& ring) {
-  io_uring_params params{};
-  // SUBMIT_ALL: one bad entry does not leave the rest unsubmitted. COOP_TASKRUN: a
-  // receive's data are copied when the loop's thread next enters the kernel, not by
-  // interrupting it. CQSIZE: room for every idle connection's receive.
-  params.flags = IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_CQSIZE;
-  params.cq_entries = kCompletionEntries;
-  return io_uring_queue_init_params(kRingEntries, &ring, &params);
+// The flags are tried in turn, as older kernels refuse the newer ones. SUBMIT_ALL: one
+// bad entry does not leave the rest unsubmitted. COOP_TASKRUN: a receive's data are
+// copied when the thread that submitted it next enters the kernel, not by interrupting
+// it; right only when that thread is also the one waiting for completions.
+int init_ring(io_uring& ring, bool one_thread) {
+  unsigned preferred = IORING_SETUP_SUBMIT_ALL | IORING_SETUP_CQSIZE;
+  if (one_thread) preferred |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+  int error = -EINVAL;
+  for (unsigned flags : {preferred, unsigned{IORING_SETUP_CQSIZE}}) {
+    io_uring_params params{};
+    params.flags = flags;
+    params.cq_entries = kCompletionEntries;
+    error = io_uring_queue_init_params(kRingEntries, &ring, &params);
+    if (error != -EINVAL) break;
+  }
+  return error;
 }
 
 }  // namespace
@@ -38,12 +45,12 @@ int init_ring(io_uring& ring) {
 // The ring, and a watch on it that wakes the loop when receives complete.
 struct SocketRing::Ring {
   io_uring ring{};
-  int error = init_ring(ring);  // a negative errno when refused
+  int error;  // a negative errno when refused
   boost::asio::posix::stream_descriptor watcher;
 
-  explicit Ring(boost::asio::io_context& io) : watcher(io) {
+  Ring(boost::asio::io_context& io, bool one_thread) : error(init_ring(ring, one_thread)), watcher(io) {
     if (error < 0) return;
-    int watched = ::dup(ring.ring_fd);  // the watcher closes its own descriptor
+    int watched = ::fcntl(ring.ring_fd, F_DUPFD_CLOEXEC, 0);  // the watcher closes its own descriptor
     if (watched < 0) {
       error = -errno;
       io_uring_queue_exit(&ring);
@@ -60,9 +67,9 @@ struct SocketRing::Ring {
   }
 };
 
-SocketRing::SocketRing(boost::asio::io_context& io, bool use_io_uring) : io_(io) {
+SocketRing::SocketRing(boost::asio::io_context& io, bool use_io_uring, int threads) : io_(io) {
   if (!use_io_uring) return;
-  auto ring = std::make_unique<Ring>(io);
+  auto ring = std::make_unique<Ring>(io, threads == 1);
   if (ring->error < 0) {
     spdlog::debug("io_uring unavailable ({}): sockets are read and written one call at a time", std::strerror(-ring->error));
     return;
@@ -75,15 +82,16 @@ SocketRing::~SocketRing() {
   // The kernel lets go of the receive buffers first; then their owners hear of it, as
   // from a socket closed with reads pending.
   ring_.reset();
-  for (auto& [tag, receive] : receiving_) receive.done(ECANCELED, 0);
+  for (auto& [tag, done] : receiving_) done(ECANCELED, 0);
+  for (auto& operation : queued_) operation.done(ECANCELED, 0);
 }
 
 void SocketRing::send(int fd, std::string_view data, Done done) {
-  queue(Operation{true, fd, std::span(const_cast<char*>(data.data()), data.size()), std::move(done)});
+  queue(Operation{fd, data, {}, std::move(done)});
 }
 
 void SocketRing::receive(int fd, std::span<char> into, Done done) {
-  queue(Operation{false, fd, into, std::move(done)});
+  queue(Operation{fd, {}, into, std::move(done)});
 }
 
 void SocketRing::queue(Operation operation) {
@@ -99,8 +107,10 @@ void SocketRing::post_flush() {
 }
 
 // Two rounds: the sends of the first finish at once, and their callbacks queue the
-// connections' next receives, which the second submits in the same turn. Whatever is
-// queued after that waits for the next turn, so that other handlers get their turn too.
+// connections' next receives, which the second submits in the same turn (with one
+// network thread; with several, callbacks go through strands and their receives go with
+// the next flush). Whatever is queued after that waits for the next turn, so that other
+// handlers get their turn too.
 void SocketRing::flush() {
   for (int round = 0; round < 2; ++round) {
     std::vector<Operation> operations;
@@ -136,10 +146,10 @@ void SocketRing::submit_part(std::span<Operation> operations, std::vector<Comple
   std::size_t reached = broken_ ? 0 : enter(operations, receive_tags);
   std::size_t sends = 0;
   for (std::size_t i = 0; i < reached; ++i) {
-    if (operations[i].is_send) {
+    if (operations[i].is_send()) {
       ++sends;
     } else {
-      receiving_.emplace(receive_tags + i, Operation{false, operations[i].fd, operations[i].data, std::exchange(operations[i].done, nullptr)});
+      receiving_.emplace(receive_tags + i, std::exchange(operations[i].done, nullptr));
     }
   }
   io_uring* ring = &ring_->ring;
@@ -169,12 +179,12 @@ std::size_t SocketRing::enter(std::span<Operation> operations, std::uint64_t rec
   for (std::size_t i = 0; i < operations.size(); ++i) {
     const Operation& operation = operations[i];
     io_uring_sqe* sqe = io_uring_get_sqe(ring);  // never null: the queue is empty and `operations` fits
-    if (operation.is_send) {
-      io_uring_prep_send(sqe, operation.fd, operation.data.data(), operation.data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (operation.is_send()) {
+      io_uring_prep_send(sqe, operation.fd, operation.out.data(), operation.out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
       io_uring_sqe_set_data64(sqe, kSendTag | i);
       ++sends;
     } else {
-      io_uring_prep_recv(sqe, operation.fd, operation.data.data(), operation.data.size(), 0);
+      io_uring_prep_recv(sqe, operation.fd, operation.in.data(), operation.in.size(), 0);
       io_uring_sqe_set_data64(sqe, receive_tags + i);
     }
   }
@@ -187,13 +197,13 @@ std::size_t SocketRing::enter(std::span<Operation> operations, std::uint64_t rec
   return operations.size() - left;
 }
 
-// Hands a completion to its operation; true when it was one of `sends`.
-bool SocketRing::collect(std::uint64_t tag, int result, std::span<Operation> sends, std::vector<Completion>& completions) {
+// Hands a completion to its operation; true when it was a send among `submitted`.
+bool SocketRing::collect(std::uint64_t tag, int result, std::span<Operation> submitted, std::vector<Completion>& completions) {
   if (tag & kSendTag) {
     std::size_t index = tag & ~kSendTag;
     // A send's completion seen after the wait for it gave up has no one left to tell.
-    if (index >= sends.size() || !sends[index].is_send || !sends[index].done) return false;
-    Done done = std::exchange(sends[index].done, nullptr);
+    if (index >= submitted.size() || !submitted[index].is_send() || !submitted[index].done) return false;
+    Done done = std::exchange(submitted[index].done, nullptr);
     if (result >= 0) {
       completions.push_back({std::move(done), 0, static_cast<std::size_t>(result)});
     } else {
@@ -203,7 +213,9 @@ bool SocketRing::collect(std::uint64_t tag, int result, std::span<Operation> sen
   }
   auto receive = receiving_.find(tag);
   if (receive == receiving_.end()) return false;
-  completions.push_back({std::move(receive->second.done), result < 0 ? -result : 0, static_cast<std::size_t>(std::max(result, 0))});
+  // Interrupted before any data came: the caller receives again its own way.
+  int error = result == -EINTR || result == -EAGAIN ? kNotSubmitted : std::max(-result, 0);
+  completions.push_back({std::move(receive->second), error, static_cast<std::size_t>(std::max(result, 0))});
   receiving_.erase(receive);
   return false;
 }

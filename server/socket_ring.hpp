@@ -33,8 +33,10 @@ class SocketRing {
   // it its usual way.
   static constexpr int kNotSubmitted = -1;
 
-  // `use_io_uring` false: never enabled.
-  SocketRing(boost::asio::io_context& io, bool use_io_uring);
+  // `use_io_uring` false: never enabled. `threads`: how many threads run `io`. The loop
+  // must have stopped running before the ring is destroyed; operations still pending
+  // then complete with ECANCELED.
+  SocketRing(boost::asio::io_context& io, bool use_io_uring, int threads);
   ~SocketRing();
   SocketRing(const SocketRing&) = delete;
   SocketRing& operator=(const SocketRing&) = delete;
@@ -52,10 +54,11 @@ class SocketRing {
  private:
   struct Ring;
   struct Operation {
-    bool is_send;
     int fd;
-    std::span<char> data;
+    std::string_view out;  // what a send sends
+    std::span<char> in;    // where a receive receives (empty for a send)
     Done done;
+    bool is_send() const { return in.empty(); }
   };
   struct Completion {
     Done done;
@@ -68,7 +71,7 @@ class SocketRing {
   std::vector<Completion> submit(std::vector<Operation>& operations);
   void submit_part(std::span<Operation> operations, std::vector<Completion>& completions);
   std::size_t enter(std::span<Operation> operations, std::uint64_t receive_tags);
-  bool collect(std::uint64_t tag, int result, std::span<Operation> sends, std::vector<Completion>& completions);
+  bool collect(std::uint64_t tag, int result, std::span<Operation> submitted, std::vector<Completion>& completions);
   void collect_ready(std::vector<Completion>& completions);
   void watch();
   void give_up(const char* step, int error);
@@ -79,7 +82,7 @@ class SocketRing {
   std::vector<Operation> queued_;
   bool flush_posted_ = false;
   std::mutex ring_mutex_;  // guards the ring and receiving_ (the loop may have several threads)
-  std::unordered_map<std::uint64_t, Operation> receiving_;  // submitted receives, by tag
+  std::unordered_map<std::uint64_t, Done> receiving_;  // submitted receives, by tag
   std::uint64_t next_receive_ = 0;
   std::atomic<bool> broken_ = false;  // the kernel refused a submission
 };

@@ -61,7 +61,7 @@ class SocketRingTest : public ::testing::Test {
   }
 
   boost::asio::io_context io;
-  SocketRing ring{io, true};
+  SocketRing ring{io, true, 1};
 };
 
 TEST_F(SocketRingTest, AReceiveWaitsForDataThatComesLater) {
@@ -154,7 +154,7 @@ TEST_F(SocketRingTest, AReceiveStillPendingWhenTheRingGoesIsCancelled) {
   std::string buffer(64, '\0');
   std::optional<Result> received;
   {
-    SocketRing short_lived(io, true);
+    SocketRing short_lived(io, true, 1);
     short_lived.receive(pair.ours, std::span(buffer), record(received));
     io.run_for(20ms);
     ASSERT_FALSE(received);
@@ -168,9 +168,35 @@ TEST_F(SocketRingTest, AReceiveStillPendingWhenTheRingGoesIsCancelled) {
   EXPECT_EQ(byte, 'l');
 }
 
+TEST_F(SocketRingTest, AReceiveNotYetSubmittedWhenTheRingGoesIsCancelled) {
+  SocketPair pair;
+  std::string buffer(64, '\0');
+  std::optional<Result> received;
+  {
+    SocketRing short_lived(io, true, 1);
+    short_lived.receive(pair.ours, std::span(buffer), record(received));
+  }
+  ASSERT_TRUE(received);
+  EXPECT_EQ(received->error, ECANCELED);
+}
+
+TEST_F(SocketRingTest, ARingForSeveralThreadsReceivesToo) {
+  SocketRing shared(io, true, 2);
+  ASSERT_TRUE(shared.enabled());
+  SocketPair pair;
+  std::string buffer(64, '\0');
+  std::optional<Result> received;
+  shared.receive(pair.ours, std::span(buffer), record(received));
+  io.run_for(20ms);
+  ASSERT_EQ(::write(pair.theirs, "both", 4), 4);
+  ASSERT_TRUE(run_until([&] { return received.has_value(); }));
+  EXPECT_EQ(received->error, 0);
+  EXPECT_EQ(buffer.substr(0, received->bytes), "both");
+}
+
 TEST(SocketRingDisabledTest, IsNeverEnabledWhenTurnedOff) {
   boost::asio::io_context io;
-  SocketRing ring(io, false);
+  SocketRing ring(io, false, 1);
   EXPECT_FALSE(ring.enabled());
 }
 
