@@ -102,9 +102,10 @@ bool is_reserved_word(std::string_view word);
 // Whether an item (empty when there is none) satisfies a condition.
 bool matches(const Condition& condition, const Item& item);
 
-// The item after the actions; every operand reads the item as it was before. Throws
-// ValidationException as DynamoDB does when the item's values do not fit the actions.
-Item apply_update(const UpdateExpression& actions, const Item& item);
+// The item after the actions; every operand reads the item as it was before (`item`
+// holds only the key when `item_exists` is false). Throws ValidationException as
+// DynamoDB does when the item's values do not fit the actions.
+Item apply_update(const UpdateExpression& actions, const Item& item, bool item_exists);
 
 // The parts of an item the paths select, nested as in the item; list elements keep
 // their order and close up.

@@ -117,7 +117,7 @@ ItemWrite plan_update(Table& t, ItemKey key, WriteRequest request) {
   ItemWrite w = start(t, std::move(key));
   check_condition(request.condition, w.old_item(), request.old_item_on_failure);
   for (const auto& a : actions) w.updated.push_back(a.path);
-  w.after = apply_update(actions, w.before ? *w.before : request.item);
+  w.after = apply_update(actions, w.before ? *w.before : request.item, w.before.has_value());
   key_of(t, *w.after, false);
   check_item_size(*w.after, "Item size to update has exceeded the maximum allowed size");
   // Removing from an item that is not there leaves nothing there.

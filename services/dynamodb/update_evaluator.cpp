@@ -182,7 +182,7 @@ bool path_less(const Path& a, const Path& b) {
 
 }  // namespace
 
-Item apply_update(const UpdateExpression& actions, const Item& item) {
+Item apply_update(const UpdateExpression& actions, const Item& item, bool item_exists) {
   std::vector<AttributeValue> values;
   for (const auto& a : actions)
     values.push_back(a.kind == UpdateAction::Kind::Set ? evaluate(a.value, item) : a.value.value);
@@ -215,7 +215,11 @@ Item apply_update(const UpdateExpression& actions, const Item& item) {
     }
   }
   std::sort(removals.begin(), removals.end(), [](const Path* a, const Path* b) { return path_less(*b, *a); });
-  for (const Path* p : removals) remove(out, *p);
+  // DynamoDB refuses to remove a.b from an item without a, but lets it pass, as it does
+  // a[0], when there is no item at all.
+  for (const Path* p : removals) {
+    if (item_exists || p->size() == 1) remove(out, *p);
+  }
   return out;
 }
 

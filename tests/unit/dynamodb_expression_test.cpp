@@ -748,11 +748,11 @@ const char* const kUpdateValues = R"({"ExpressionAttributeValues":{
   ":ss":{"SS":["b","c"]}, ":ssa":{"SS":["a"]}, ":ns":{"NS":["2","3"]}, ":bs":{"BS":["Ag=="]}}})";
 
 Item updated(std::string_view text, const char* item, const char* request = kUpdateValues) {
-  return apply_update(update(text, request), item_of(item));
+  return apply_update(update(text, request), item_of(item), true);
 }
 std::string update_refusal(std::string_view text, const char* item, const char* request = kUpdateValues) {
   UpdateExpression actions = update(text, request);  // must parse
-  return refusal_of([&] { apply_update(actions, item_of(item)); });
+  return refusal_of([&] { apply_update(actions, item_of(item), true); });
 }
 
 #define EXPECT_ITEM(actual, expected)                                                                   \
@@ -808,7 +808,7 @@ TEST(DynamoExpressionUpdate, OperandsReadTheItemAsItWasBeforeTheUpdate) {
 TEST(DynamoExpressionUpdate, ArithmeticIsExactDecimal) {
   Item item = item_of(R"({"n":{"N":"0"}})");
   UpdateExpression add_a_tenth = update("SET n = n + :tenth", kUpdateValues);
-  for (int i = 0; i < 10; ++i) item = apply_update(add_a_tenth, item);
+  for (int i = 0; i < 10; ++i) item = apply_update(add_a_tenth, item, true);
   EXPECT_EQ(item.at("n").as_number().to_string(), "1");
 
   EXPECT_ITEM(updated("SET d = :one - :tenth, e = :tenth - :one, f = :tenth + :tenth", "{}"),
@@ -860,6 +860,10 @@ TEST(DynamoExpressionUpdate, Remove) {
   EXPECT_ITEM(updated("REMOVE a.c[1].x.y[1], a.c[1].q",
                       R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"5"},{"N":"7"}]}}},"q":{"N":"2"}}}]}}}})"),
               R"({"a":{"M":{"b":{"N":"3"},"c":{"L":[{"S":"hi"},{"M":{"x":{"M":{"y":{"L":[{"N":"3"},{"N":"7"}]}}}}}]}}}})");
+  // A nested path refused on an item without its parent passes when there is no item.
+  EXPECT_EQ(update_refusal("REMOVE x.y", R"({"pk":{"S":"k"}})"), kInvalidPath);
+  EXPECT_EQ(update_refusal("REMOVE x[0]", R"({"pk":{"S":"k"}})"), kInvalidPath);
+  EXPECT_ITEM(apply_update(update("REMOVE x.y, w[0], z", kUpdateValues), item_of(R"({"pk":{"S":"k"}})"), false), R"({"pk":{"S":"k"}})");
 }
 
 TEST(DynamoExpressionUpdate, ListIndexesNameTheOriginalPositions) {

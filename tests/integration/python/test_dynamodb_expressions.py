@@ -449,10 +449,16 @@ class UpdateExpressionTest(ExpressionsTestCase):
         bare = self.key()
         self.ddb.update_item(TableName=self.table, Key=bare)
         self.assertEqual(self.raw(bare), bare)
-        # a REMOVE of nothing on an absent item creates nothing
+        # a REMOVE of nothing on an absent item creates nothing, nested paths included,
+        # though on an item that lacks their parents they are refused
         ghost = self.key()
         self.update(ghost, "REMOVE a")
+        self.update(ghost, "REMOVE a.b, c[0]")
         self.assertIsNone(self.raw(ghost))
+        with self.assertRaises(ClientError) as caught:
+            self.update(self.fresh(keep=1), "REMOVE a.b")
+        self.assertEqual(caught.exception.response["Error"]["Message"],
+                         "The document path provided in the update expression is invalid for update")
 
     def test_set_replaces_and_merges(self):
         key = self.fresh(a="old", keep=1)
