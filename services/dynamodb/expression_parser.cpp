@@ -266,8 +266,10 @@ class Parser {
 
   Condition primary() {
     if (accept("(")) {
+      std::size_t inside = pos_;
       Condition c = condition();
       expect(")");
+      if (is_group(inside, pos_ - 2)) fail("The expression has redundant parentheses;");
       return c;
     }
     if (at_function() && is_condition_function(peek().text)) return function_condition();
@@ -280,6 +282,7 @@ class Parser {
       if (op.kind == Token::Kind::Symbol && op.text == comparator) {
         next();
         Condition c = operand_condition(Condition::Kind::Compare, {std::move(left), operand()}, comparator);
+        require_distinct(c.op, c.operands);
         if (c.op != "=" && c.op != "<>")
           for (const auto& o : c.operands) checks_.require_ordered(c.op, o);
         return c;
@@ -321,7 +324,33 @@ class Parser {
   Condition function_condition() {
     std::string function = next().text;
     next();  // (
-    return checks_.function_condition(function, arguments());
+    Condition c = checks_.function_condition(function, arguments());
+    require_distinct(function, c.operands);
+    return c;
+  }
+
+  // Whether tokens [first, last] are one parenthesised group: `((a = :v))` has one
+  // pair of parentheses too many, which DynamoDB refuses.
+  bool is_group(std::size_t first, std::size_t last) const {
+    if (!is_symbol(first, "(") || !is_symbol(last, ")")) return false;
+    int depth = 0;
+    for (std::size_t i = first; i <= last; ++i) {
+      if (is_symbol(i, "(")) ++depth;
+      else if (is_symbol(i, ")") && --depth == 0) return i == last;
+    }
+    return false;
+  }
+
+  bool is_symbol(std::size_t at, std::string_view symbol) const {
+    return at < tokens_.size() && tokens_[at].kind == Token::Kind::Symbol && tokens_[at].text == symbol;
+  }
+
+  // `a = a`, `contains(a, #a)`: a comparison of a path with itself is refused.
+  void require_distinct(const std::string& op, const std::vector<Operand>& operands) const {
+    if (operands.size() == 2 && operands[0].kind == Operand::Kind::Path && operands[1].kind == Operand::Kind::Path &&
+        operands[0].path == operands[1].path)
+      fail("The first operand must be distinct from the remaining operands for this operator or function; operator: " + op +
+           ", first operand: " + path_text(operands[0].path));
   }
 
   // -- update actions --------------------------------------------------------------

@@ -162,6 +162,29 @@ TEST(DynamoExpressionParse, ParenthesesGroup) {
   EXPECT_EQ(parsed("NOT (a = b OR c = d)"), "(NOT ((a = b) OR (c = d)))");
   EXPECT_EQ(parsed("a = b AND (c = d OR (e = f AND g = h))"), "((a = b) AND ((c = d) OR ((e = f) AND (g = h))))");
   EXPECT_EQ(parsed("(a = b)"), "(a = b)");
+  EXPECT_EQ(parsed("((a = b) AND (c = d))"), "((a = b) AND (c = d))");
+  // A group holding nothing but another group is refused.
+  const std::string redundant = "Invalid ConditionExpression: The expression has redundant parentheses;";
+  EXPECT_EQ(condition_error("((a = b))"), redundant);
+  EXPECT_EQ(condition_error("c = d AND NOT ((a = b))"), redundant);
+  EXPECT_EQ(condition_error("(((a = b) OR c = d))"), redundant);
+}
+
+TEST(DynamoExpressionParse, APathComparedWithItselfIsRefused) {
+  const char* names = R"({"ExpressionAttributeNames":{"#a":"a"}})";
+  const std::string distinct =
+      "Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or "
+      "function; operator: ";
+  EXPECT_EQ(condition_error("a = a AND #a = b AND :views > a", names), distinct + "=, first operand: [a]");
+  EXPECT_EQ(condition_error("#a <> a", names), distinct + "<>, first operand: [a]");
+  EXPECT_EQ(condition_error("((a=a) OR (a=a))"), distinct + "=, first operand: [a]");
+  EXPECT_EQ(condition_error("contains(ab.bc[1].a, ab.bc[1].#a)", names), distinct + "contains, first operand: [ab, bc, [1], a]");
+  EXPECT_EQ(condition_error("attribute_type(ab.bc[1].#a, ab.bc[1].a)", names),
+            distinct + "attribute_type, first operand: [ab, bc, [1], a]");
+  EXPECT_EQ(condition_error("begins_with(ab.bc[1].a, ab.bc[1].#a)", names), distinct + "begins_with, first operand: [ab, bc, [1], a]");
+  // Different paths, or a path and a value, are fine.
+  EXPECT_EQ(condition_error("a = a.b"), "accepted");
+  EXPECT_EQ(condition_error("a[0] < a[1]"), "accepted");
 }
 
 TEST(DynamoExpressionParse, KeywordsIgnoreCaseButFunctionNamesDoNot) {

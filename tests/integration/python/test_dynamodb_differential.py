@@ -882,7 +882,8 @@ class Generator:
             op = rng.choice(["=", "<>", "<", "<=", ">", ">="])
             if rng.random() < 0.15:
                 other, _ = self.pick_path(item, allow_keys)
-                return ("cmp", op, ("path", path), ("path", other))
+                if other != path:  # a path compared with itself is refused
+                    return ("cmp", op, ("path", path), ("path", other))
             value = ("value", self.near(current, ordered=op not in ("=", "<>")))
             if rng.random() < 0.2:
                 return ("cmp", op, value, ("path", path))

@@ -811,6 +811,17 @@ class AttributeNamesAndValuesTest(ExpressionsTestCase):
                                   ExpressionAttributeValues=values(v=1))
         self.assertEqual(self.stored(key), {"a": 1})
 
+    def test_redundant_parentheses_and_a_path_compared_with_itself(self):
+        key = self.fresh(a=1)
+        self.assertValidation("Invalid ConditionExpression: The expression has redundant parentheses;",
+                              self.ddb.delete_item, Key=key, ConditionExpression="((a = :v))",
+                              ExpressionAttributeValues=values(v=1))
+        self.assertValidation("Invalid FilterExpression: The first operand must be distinct from the remaining "
+                              "operands for this operator or function; operator: contains, first operand: [a, b]",
+                              self.ddb.scan, FilterExpression="contains(a.#b, a.b)",
+                              ExpressionAttributeNames={"#b": "b"})
+        self.assertEqual(self.stored(key), {"a": 1})
+
     def test_empty_expressions(self):
         key = self.fresh(a=1)
         self.assertValidation("Invalid ConditionExpression: The expression can not be empty;", self.ddb.delete_item,

@@ -192,11 +192,7 @@ class SocketIoTest(h.ServerTestCase):
     def test_answer_larger_than_the_socket_buffers_reaches_a_late_reader(self):
         # About 15 MB: more than the kernel lets a socket's send buffer hold (4 MB here),
         # so the server must send it in parts as the client makes room.
-        ddb = self.server.client("dynamodb")
-        table = unique("big")
-        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
-                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        ddb, table = self.table("big")
         items = {"item%02d" % i: chr(ord("a") + i % 26) * 390000 for i in range(40)}
         for key, data in items.items():
             ddb.put_item(TableName=table, Item={"pk": {"S": key}, "data": {"S": data}})
@@ -254,11 +250,7 @@ class SocketIoTest(h.ServerTestCase):
 
     def test_request_body_of_many_reads(self):
         # A 390 KB item: many times what one read takes in.
-        ddb = self.server.client("dynamodb")
-        table = unique("wide")
-        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
-                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        ddb, table = self.table("wide")
         data = "".join(chr(ord("a") + i % 26) for i in range(390000))
         ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "data": {"S": data}})
         self.assertEqual(ddb.get_item(TableName=table, Key={"pk": {"S": "k"}})["Item"]["data"]["S"], data)
@@ -269,6 +261,15 @@ class SocketIoTest(h.ServerTestCase):
                 s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npart")
         status, _, _ = request(self.server, "GET", "/_stratus/health")
         self.assertEqual(status, 200)
+
+    def table(self, prefix):
+        """A DynamoDB client and a new table keyed by the string "pk"."""
+        ddb = self.server.client("dynamodb")
+        table = unique(prefix)
+        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        return ddb, table
 
     def address(self):
         host, port = self.server.endpoint.split("//")[1].split(":")
