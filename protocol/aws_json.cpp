@@ -90,15 +90,7 @@ HttpResponse json_output(const ServiceModel& model, const Value& output, std::st
 
 HttpResponse json_error(const ServiceModel* model, const ApiError& error, std::string_view request_id) {
   ErrorTraits traits = error_traits(model, error);
-  HttpResponse response;
-  response.status = traits.status;
-  Value body = Value::object();
-  body.set("__type", type_prefix(model) + error.code);
-  body.set("message", std::string(error.what()));
-  for (const auto& [name, value] : error.members) body.set(name, value);
-  response.body = json::write(body);
-  response.set_header("Content-Type", kContentType);
-  response.set_header("x-amzn-RequestId", request_id);
+  HttpResponse response = json_error_answer(error, traits.status, {"__type", type_prefix(model) + error.code}, kContentType, request_id);
   if (model && model->query_compatible)
     response.set_header("x-amzn-query-error", traits.query_code + (traits.sender ? ";Sender" : ";Receiver"));
   add_checksum(model, response);

@@ -1,6 +1,7 @@
 #include "protocol/codec.hpp"
 
 #include "protocol/form.hpp"
+#include "protocol/json.hpp"
 #include "protocol/sigv4.hpp"
 #include "protocol/wire_formats.hpp"
 
@@ -124,6 +125,20 @@ ErrorTraits error_traits(const ServiceModel* model, const ApiError& error) {
   if (const Shape* shape = model ? model->error(error.code) : nullptr)
     return {shape->error_code, shape->http_status, shape->sender_fault};
   return {error.code, error.status, error.sender};
+}
+
+HttpResponse json_error_answer(const ApiError& error, int status, const std::pair<std::string, std::string>& kind,
+                               std::string_view content_type, std::string_view request_id) {
+  HttpResponse response;
+  response.status = status;
+  Value body = Value::object();
+  body.set(kind.first, kind.second);
+  body.set("message", std::string(error.what()));
+  for (const auto& [name, value] : error.members) body.set(name, value);
+  response.body = json::write(body);
+  response.set_header("Content-Type", content_type);
+  response.set_header("x-amzn-RequestId", request_id);
+  return response;
 }
 
 HttpResponse encode_output(const Call& call, const Value& output, std::string_view request_id) {

@@ -229,15 +229,8 @@ HttpResponse rest_json_output(const Operation& op, const Value& output, std::str
 
 HttpResponse rest_json_error(const ServiceModel* model, const ApiError& error, std::string_view request_id) {
   ErrorTraits traits = error_traits(model, error);
-  HttpResponse response;
-  response.status = traits.status;
-  Value body = Value::object();
-  body.set("Type", traits.sender ? "User" : "Service");
-  body.set("message", std::string(error.what()));
-  for (const auto& [name, value] : error.members) body.set(name, value);
-  response.body = json::write(body);
-  response.set_header("Content-Type", kContentType);
-  response.set_header("x-amzn-RequestId", request_id);
+  HttpResponse response =
+      json_error_answer(error, traits.status, {"Type", traits.sender ? "User" : "Service"}, kContentType, request_id);
   response.set_header("x-amzn-ErrorType", traits.query_code);
   return response;
 }

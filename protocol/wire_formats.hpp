@@ -23,6 +23,11 @@ struct ErrorTraits {
 };
 ErrorTraits error_traits(const ServiceModel* model, const ApiError& error);
 
+// The JSON error answer both JSON protocols give: `kind` (a name and a value: awsJson's
+// "__type", restJson's "Type") first, then the message and the error's own members.
+HttpResponse json_error_answer(const ApiError& error, int status, const std::pair<std::string, std::string>& kind,
+                               std::string_view content_type, std::string_view request_id);
+
 // awsJson 1.0/1.1. Decoding throws ApiError (SerializationException) for a body that
 // is not a JSON object or does not fit the operation's input shape.
 Value decode_json_input(std::string_view body, const Shape* input);
