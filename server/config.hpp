@@ -13,7 +13,7 @@ struct Config {
   bool ephemeral = false;
   std::string log_level = "info";
   int threads = 1;  // network threads; storage has threads of its own
-  bool io_uring = true;  // answers sent in batches through io_uring, where the kernel allows
+  bool io_uring = true;  // sockets read and written in batches through io_uring, where the kernel allows
   std::string default_account = "000000000000";
   std::string default_region = "us-east-1";
   std::size_t max_body_bytes = 64 * 1024 * 1024;

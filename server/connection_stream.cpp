@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/write.hpp>
 #include <span>
 
 namespace stratus {
@@ -32,6 +33,26 @@ void ConnectionStream::received(int error, std::size_t bytes) {
   boost::asio::dispatch(socket_.get_executor(), [handler = std::move(reading_), code, bytes]() mutable {
     std::move(handler)(code, bytes);
   });
+}
+
+void ConnectionStream::write(std::string_view data, Written done) {
+  if (!ring_.enabled()) return write_from(data, 0, std::move(done));
+  ring_.send(socket_.native_handle(), data, [this, data, done = std::move(done)](int error, std::size_t bytes) {
+    // The batch may be sent from another of the loop's threads than the connection's.
+    boost::asio::dispatch(socket_.get_executor(), [this, data, done, error, bytes] { sent(data, error, bytes, done); });
+  });
+}
+
+void ConnectionStream::sent(std::string_view data, int error, std::size_t bytes, Written done) {
+  if (error == SocketRing::kNotSubmitted) return write_from(data, 0, std::move(done));
+  if (error) return done(boost::system::error_code(error, boost::system::system_category()));
+  if (bytes < data.size()) return write_from(data, bytes, std::move(done));
+  done({});
+}
+
+void ConnectionStream::write_from(std::string_view data, std::size_t offset, Written done) {
+  boost::asio::async_write(socket_, boost::asio::buffer(data.substr(offset)),
+                           [done = std::move(done)](boost::system::error_code error, std::size_t) { done(error); });
 }
 
 }  // namespace stratus

@@ -1,11 +1,14 @@
 #pragma once
-// A connection's socket as Beast reads it: through the SocketRing where the ring is
-// enabled, so that a turn's reads share one system call; the socket's own way where not.
+// A connection's socket, read by Beast and written by the session: through the
+// SocketRing where the ring is enabled, so that a turn's reads and answers share one
+// system call; the socket's own way where not.
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include "server/socket_ring.hpp"
@@ -18,8 +21,14 @@ class ConnectionStream {
 
   ConnectionStream(boost::asio::ip::tcp::socket socket, SocketRing& ring) : socket_(std::move(socket)), ring_(ring) {}
 
+  using Written = std::function<void(boost::system::error_code)>;
+
   executor_type get_executor() { return socket_.get_executor(); }
   boost::asio::ip::tcp::socket& socket() { return socket_; }
+
+  // Writes all of `data` (kept valid until `done` runs, on the stream's executor). What
+  // the ring could not send at once goes the socket's way.
+  void write(std::string_view data, Written done);
 
   // Reads into the first of `buffers` (Beast passes one).
   template <class MutableBuffers, class Handler>
@@ -60,6 +69,8 @@ class ConnectionStream {
   };
   void receive(boost::asio::mutable_buffer into, ReadHandler handler);
   void received(int error, std::size_t bytes);
+  void sent(std::string_view data, int error, std::size_t bytes, Written done);
+  void write_from(std::string_view data, std::size_t offset, Written done);
 
   boost::asio::ip::tcp::socket socket_;
   SocketRing& ring_;

@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <atomic>
@@ -73,7 +72,7 @@ class SessionRegistry {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const Config& config, Router& router, SessionRegistry& registry, SocketRing& ring)
-      : stream_(std::move(socket), ring), config_(config), router_(router), registry_(registry), ring_(ring) {}
+      : stream_(std::move(socket), ring), config_(config), router_(router), registry_(registry) {}
 
   void start() {
     buffer_.reserve(kReadBufferBytes);
@@ -143,24 +142,7 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive = keep_alive && !stopping_;
     serialize(response, version_, keep_alive, out_);
     start_deadline();
-    if (!ring_.enabled()) return write_from(0, keep_alive);
-    ring_.send(stream_.socket().native_handle(), out_, [self = shared_from_this(), keep_alive](int error, std::size_t sent) {
-      // The batch may be sent from another of the loop's threads than the session's.
-      asio::dispatch(self->stream_.get_executor(), [self, keep_alive, error, sent] { self->sent(error, sent, keep_alive); });
-    });
-  }
-
-  void sent(int error, std::size_t bytes, bool keep_alive) {
-    if (error == SocketRing::kNotSubmitted) return write_from(0, keep_alive);
-    if (error) return written(beast::error_code(error, boost::system::system_category()), keep_alive);
-    if (bytes < out_.size()) return write_from(bytes, keep_alive);
-    written({}, keep_alive);
-  }
-
-  // The answer from byte `offset` on, the socket's own way.
-  void write_from(std::size_t offset, bool keep_alive) {
-    asio::async_write(stream_.socket(), asio::buffer(out_) + offset,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) { self->written(ec, keep_alive); });
+    stream_.write(out_, [self = shared_from_this(), keep_alive](beast::error_code ec) { self->written(ec, keep_alive); });
   }
 
   void written(beast::error_code ec, bool keep_alive) {
@@ -194,7 +176,6 @@ class Session : public std::enable_shared_from_this<Session> {
   const Config& config_;
   Router& router_;
   SessionRegistry& registry_;
-  SocketRing& ring_;
   std::atomic<std::uint64_t> deadline_ = 0;  // in registry_.now() seconds; 0 while handling a request
   unsigned version_ = 11;
   bool busy_ = false;
